@@ -1,0 +1,405 @@
+"""Build the archive model from the notes read: entities, links, tasks, decisions, URLs.
+
+Everything is gathered in one pass over the notes and a few passes over the entities, with
+dictionaries for every lookup, so the model grows linearly with the vault.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from . import obsidian, tasks
+from .model import Archive, Decision, Entity, EntityKind, Note, Problem, Task, section_of
+from .resolve import Resolver
+from .urls import note_key, slugify, vault_page_path
+from .vault import VaultRead
+
+RESERVED_PAGES = ("", "meetings", "people", "accounts", "topics", "actions", "tags")
+
+TargetKind = Literal["note", "attachment", "entity", "withheld", "unresolved"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a wikilink leads to."""
+
+    kind: TargetKind
+    path: str | None = None
+    entity: Entity | None = None
+    ambiguous: tuple[str, ...] = ()
+
+
+@dataclass
+class Links:
+    """The vault's link targets: notes and attachments through the resolver, then people,
+    accounts and topics that have no note of their own."""
+
+    resolver: Resolver
+    notes: dict[str, Note]
+    entity_of_note: dict[str, Entity] = field(default_factory=dict)
+    entity_by_name: dict[str, Entity] = field(default_factory=dict)
+
+    def target(self, link: obsidian.Wikilink, from_path: str) -> Target:
+        found = self.resolver.resolve(link.target, from_path)
+        if found.path is not None:
+            kind: TargetKind = "note" if found.path in self.notes else "attachment"
+            return Target(kind, found.path, self.entity_of_note.get(found.path), found.ambiguous)
+        if found.withheld:
+            return Target("withheld")
+        entity = self.entity_by_name.get(note_key(link.target))
+        if entity is not None:
+            return Target("entity", entity=entity)
+        return Target("unresolved")
+
+
+@dataclass
+class ArchiveBuild:
+    archive: Archive
+    links: Links
+    problems: list[Problem]
+    stats: Counter[str]
+
+
+def build_archive(
+    read: VaultRead,
+    attachments: list[str],
+    *,
+    decisions_heading: str = "Decisions",
+    today: dt.date | None = None,
+) -> ArchiveBuild:
+    notes = {n.path: n for n in read.notes}
+    resolver = Resolver(
+        note_paths=list(notes),
+        other_paths=attachments,
+        aliases={n.path: n.aliases for n in read.notes if n.aliases},
+        withheld=[name for w in read.withheld for name in w.names],
+    )
+    links = Links(resolver, notes)
+    problems: list[Problem] = []
+    stats: Counter[str] = Counter()
+    entities = _Entities(links)
+
+    for note in read.notes:
+        kind = _entity_kind(note)
+        if kind:
+            entities.for_note(note, kind)
+    meetings = sorted((n for n in read.notes if n.is_meeting), key=_newest_first)
+    for meeting in meetings:
+        for name in meeting.people:
+            person = entities.named("person", name)
+            if person:
+                _add_once(person.meetings, meeting)
+        for name in meeting.accounts:
+            account = entities.named("account", name)
+            if account:
+                _add_once(account.meetings, meeting)
+    for note in read.notes:
+        for tag in note.tags:
+            if tag.lower().startswith("account/") and len(tag) > len("account/"):
+                account = entities.account_for_tag(tag.split("/", 1)[1])
+                if note.is_meeting:
+                    _add_once(account.meetings, note)
+
+    backlinks: dict[str, list[Note]] = defaultdict(list)
+    for note in read.notes:
+        _scan_links(note, links, entities, backlinks, problems, stats)
+
+    archive = Archive(
+        notes=notes,
+        meetings=meetings,
+        people={},
+        accounts={},
+        topics={},
+        tasks=[],
+        decisions=[],
+        backlinks={},
+        build_date=today or dt.date.today(),
+    )
+    _assign_page_paths(archive, read.notes, entities.all)
+    for entity in archive.entities():
+        entity.meetings.sort(key=_newest_first)
+        entity.mentions.sort(key=_newest_first)
+    archive.backlinks = {p: sorted(ns, key=_newest_first) for p, ns in backlinks.items()}
+    for meeting in meetings:
+        archive.tasks.extend(_meeting_tasks(meeting, entities, problems))
+        archive.decisions.extend(
+            Decision(meeting, meeting.body_line + index, text)
+            for index, text in tasks.parse_decisions(meeting.body, decisions_heading)
+        )
+    return ArchiveBuild(archive, links, problems, stats)
+
+
+def _newest_first(note: Note) -> tuple[int, str, str]:
+    ordinal = note.date.toordinal() if note.date else 0
+    return (-ordinal, note.title.casefold(), note.path)
+
+
+def _add_once(items: list[Note], note: Note) -> None:
+    if not items or items[-1] is not note:
+        items.append(note)
+
+
+def _entity_kind(note: Note) -> EntityKind | None:
+    kind = note.type.lower()
+    if kind in ("person", "account") and not note.is_meeting:
+        return kind  # type: ignore[return-value]
+    return None
+
+
+class _Entities:
+    """People, accounts and topics, merged case-insensitively and through aliases."""
+
+    def __init__(self, links: Links) -> None:
+        self.links = links
+        self.all: list[Entity] = []
+        self._account_slugs: dict[str, Entity] = {}
+        self._slugged = 0
+
+    def for_note(self, note: Note, kind: EntityKind) -> Entity:
+        entity = self.links.entity_of_note.get(note.path)
+        if entity is None:
+            entity = Entity(
+                kind,
+                note.stem if kind != "topic" else note.title,
+                note=note,
+                aliases=list(note.aliases),
+            )
+            self.links.entity_of_note[note.path] = entity
+            self.all.append(entity)
+            for name in (note.stem, note.title, *note.aliases):
+                self.links.entity_by_name.setdefault(note_key(name), entity)
+        return entity
+
+    def named(self, kind: EntityKind, name: str) -> Entity | None:
+        """The entity a name in a field or link means; None for a private note's name."""
+        found = self.links.resolver.resolve(name)
+        if found.path is not None and found.path in self.links.notes:
+            note = self.links.notes[found.path]
+            if not note.is_meeting:
+                return self.for_note(note, _entity_kind(note) or kind)
+        elif found.withheld:
+            return None
+        key = note_key(name)
+        entity = self.links.entity_by_name.get(key)
+        if entity is None:
+            entity = Entity(kind, name.strip())
+            self.links.entity_by_name[key] = entity
+            self.all.append(entity)
+        return entity
+
+    def account_for_tag(self, slug: str) -> Entity:
+        """The account an `account/<slug>` tag means: the one whose name slugifies to it, or
+        a new account named after the slug."""
+        for entity in self.all[self._slugged :]:
+            if entity.kind == "account":
+                self._account_slugs.setdefault(slugify(entity.name), entity)
+        self._slugged = len(self.all)
+        found = self._account_slugs.get(slugify(slug))
+        if found is None:
+            name = " ".join(w.capitalize() for w in slug.replace("_", "-").split("-") if w) or slug
+            found = self.named("account", name)
+            assert found is not None
+        return found
+
+
+def _scan_links(
+    note: Note,
+    links: Links,
+    entities: _Entities,
+    backlinks: dict[str, list[Note]],
+    problems: list[Problem],
+    stats: Counter[str],
+) -> None:
+    """Record what `note` links to: backlinks, mentions, new topics; report broken links once."""
+    reported: set[str] = set()
+    for index, line, in_code in obsidian.iter_lines(note.body):
+        if in_code or "[[" not in line:
+            continue
+        for _, inner in _wikilinks(line):
+            link = obsidian.parse_wikilink(inner)
+            if not link.target:
+                continue
+            target = links.target(link, note.path)
+            line_no = note.body_line + index
+            if (
+                target.kind == "unresolved"
+                and "/" not in link.target
+                and not _has_extension(link.target)
+            ):
+                topic = entities.named("topic", link.target)
+                target = Target("entity", entity=topic)
+            stats["links"] += 1
+            if target.kind in ("note", "attachment"):
+                stats["resolved"] += 1
+                assert target.path is not None
+                if target.path != note.path and (
+                    not backlinks[target.path] or backlinks[target.path][-1] is not note
+                ):
+                    backlinks[target.path].append(note)
+                if target.entity is not None:
+                    _add_once(target.entity.mentions, note)
+                if target.ambiguous and target.path not in reported:
+                    reported.add(target.path)
+                    problems.append(
+                        Problem(
+                            note.path,
+                            f"[[{link.target}]] matches several notes; "
+                            f"chose the shortest path {target.path}",
+                            line_no,
+                            "info",
+                        )
+                    )
+            elif target.kind == "entity":
+                stats["resolved"] += 1
+                assert target.entity is not None
+                _add_once(target.entity.mentions, note)
+            elif target.kind == "withheld":
+                stats["withheld"] += 1
+            else:
+                stats["unresolved"] += 1
+                if link.target not in reported:
+                    reported.add(link.target)
+                    problems.append(Problem(note.path, _unresolved_message(link, links), line_no))
+
+
+def _wikilinks(line: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+
+    def collect(piece: str) -> str:
+        found.extend(obsidian.WIKILINK.findall(piece))
+        return piece
+
+    obsidian.map_prose(line, collect)
+    return found
+
+
+def _has_extension(target: str) -> bool:
+    name = target.rsplit("/", 1)[-1]
+    return "." in name and not name.lower().endswith(".md") and len(name.rsplit(".", 1)[1]) <= 5
+
+
+def _unresolved_message(link: obsidian.Wikilink, links: Links) -> str:
+    what = "embedded file" if link.embed or _has_extension(link.target) else "linked note"
+    message = f"{what} [[{link.target}]] is not in the vault: shown as unresolved text"
+    name = link.target.rsplit("/", 1)[-1]
+    guess = links.resolver.resolve(name)
+    if guess.path:
+        message += f" (did you mean [[{guess.path.removesuffix('.md')}]]?)"
+    return message
+
+
+def _assign_page_paths(archive: Archive, notes: list[Note], entities: list[Entity]) -> None:
+    """Stable page paths: meetings by date and slug, entities by name, the rest by vault path.
+
+    Collisions get -2, -3 … in the order of the source paths, so a rebuild gives each note the
+    same URL.
+    """
+    used: set[str] = set(RESERVED_PAGES)
+    home = archive.notes.get("index.md") or archive.notes.get("README.md")
+    if home is not None:
+        home.page_path = ""
+    assigned: set[str] = {home.path} if home is not None else set()
+    for meeting in sorted(archive.meetings, key=lambda n: n.path):
+        assert meeting.date is not None
+        slug = slugify(str(meeting.meta.get("slug") or meeting.title))
+        meeting.page_path = _claim(used, f"meetings/{meeting.date.isoformat()}-{slug}")
+        assigned.add(meeting.path)
+    sections = {"person": archive.people, "account": archive.accounts, "topic": archive.topics}
+    for kind, section in sections.items():
+        ordered = sorted(
+            (e for e in entities if e.kind == kind),
+            key=lambda e: (e.note is None, e.note.path if e.note else "", e.name.casefold()),
+        )
+        for entity in ordered:
+            base = f"{section_of(entity.kind)}/{slugify(entity.name)}"
+            page = _claim(used, base)
+            entity.slug = page.split("/", 1)[1]
+            if entity.note is not None and entity.note.path not in assigned:
+                entity.note.page_path = page
+                assigned.add(entity.note.path)
+            section[entity.slug] = entity
+    for note in sorted(notes, key=lambda n: n.path):
+        if note.path not in assigned:
+            note.page_path = _claim(used, vault_page_path(note.path) or "home")
+
+
+def _claim(used: set[str], base: str) -> str:
+    page, n = base, 1
+    while page in used:
+        n += 1
+        page = f"{base}-{n}"
+    used.add(page)
+    return page
+
+
+def _meeting_tasks(meeting: Note, entities: _Entities, problems: list[Problem]) -> list[Task]:
+    found: list[Task] = []
+    participants = [e for name in meeting.people if (e := entities.named("person", name))]
+    for number, parsed in enumerate(tasks.parse_tasks(meeting.body), start=1):
+        task = Task(
+            meeting=meeting,
+            line=meeting.body_line + parsed.line,
+            anchor=f"^{parsed.block}" if parsed.block else f"task-{number}",
+            text=parsed.text,
+            status=parsed.status,  # type: ignore[arg-type]
+            owner_name=parsed.owner_names[0] if parsed.owner_names else None,
+            priority=parsed.priority,
+            recurrence=parsed.recurrence,
+            due=parsed.dates.get("due"),
+            scheduled=parsed.dates.get("scheduled"),
+            start=parsed.dates.get("start"),
+            done=parsed.dates.get("done"),
+            created=parsed.dates.get("created"),
+            cancelled=parsed.dates.get("cancelled"),
+        )
+        if parsed.owner_names:
+            task.owner = _owner(parsed.owner_names, participants, entities, meeting, task, problems)
+        found.append(task)
+    return found
+
+
+def _owner(
+    names: list[str],
+    participants: list[Entity],
+    entities: _Entities,
+    meeting: Note,
+    task: Task,
+    problems: list[Problem],
+) -> Entity | None:
+    """`@Name` → the participant whose full name, first name or alias matches, else a person
+    known by that name or alias, else nobody (the name stays as written)."""
+    for name in names:
+        key = note_key(name)
+        matches = [p for p in participants if key in _person_keys(p)]
+        if len(matches) == 1:
+            task.owner_name = name
+            return matches[0]
+        if len(matches) > 1:
+            problems.append(
+                Problem(
+                    meeting.path,
+                    f"@{name} could be "
+                    f"{' or '.join(sorted(m.name for m in matches))}: kept as written",
+                    task.line,
+                    "info",
+                )
+            )
+            task.owner_name = name
+            return None
+    for name in names:
+        entity = entities.links.entity_by_name.get(note_key(name))
+        if entity is not None and entity.kind == "person":
+            task.owner_name = name
+            return entity
+    return None
+
+
+def _person_keys(person: Entity) -> set[str]:
+    keys = {note_key(person.name), note_key(person.name.split(" ")[0])}
+    keys.update(note_key(a) for a in person.aliases)
+    if person.note is not None:
+        keys.add(note_key(person.note.title))
+    return keys

@@ -1,0 +1,249 @@
+"""Obsidian-flavoured Markdown syntax: finding wikilinks, tags, headings, block ids, comments
+and callouts, with fenced and inline code left alone. Pure text functions; what a link
+points to is decided in resolve.py and what it becomes in render.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]*?)\]\]")
+_FENCE_LINE = re.compile(r"^(\s*(?:>\s?)*)(`{3,}|~{3,})(.*)$")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_TAG = re.compile(r"(?:(?<=[\s,;])|^)#([\w/-]*[^\W\d][\w/-]*)")
+_BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
+_COMMENT = re.compile(r"%%.*?(?:%%|\Z)", re.DOTALL)
+_CALLOUT = re.compile(r"^(\s*)>\s?\[!([^\]\s]*)\]([+-]?)[ \t]*(.*)$")
+_ATTR_ID = re.compile(r"\{[^}]*#([\w:.-]+)[^}]*\}\s*$")
+_PLACEHOLDER = "\x00{}\x00"
+
+
+@dataclass(frozen=True)
+class Wikilink:
+    """`[[target#heading#sub|alias]]` or `![[…]]`, parsed."""
+
+    target: str
+    headings: tuple[str, ...] = ()
+    block: str | None = None
+    alias: str | None = None
+    embed: bool = False
+
+    @property
+    def display(self) -> str:
+        """The text Obsidian shows for the link."""
+        if self.alias:
+            return self.alias
+        parts = [self.target] if self.target else []
+        if self.block:
+            parts.append("^" + self.block)
+        parts.extend(self.headings)
+        return " > ".join(parts) if parts else ""
+
+    def source(self) -> str:
+        """The link as Obsidian syntax again (parse(source()) round-trips)."""
+        inner = self.target
+        if self.block:
+            inner += "#^" + self.block
+        for heading in self.headings:
+            inner += "#" + heading
+        if self.alias is not None:
+            inner += "|" + self.alias
+        return ("!" if self.embed else "") + "[[" + inner + "]]"
+
+
+def parse_wikilink(inner: str, embed: bool = False) -> Wikilink:
+    """Parse the text between `[[` and `]]`. A `\\|` (escaped for a table) counts as `|`."""
+    alias: str | None = None
+    if "|" in inner:
+        inner, alias = inner.split("|", 1)
+        inner = inner.removesuffix("\\")
+    target, _, fragment = inner.partition("#")
+    headings: tuple[str, ...] = ()
+    block = None
+    if fragment.startswith("^"):
+        block = fragment[1:].strip() or None
+    elif fragment:
+        headings = tuple(h.strip() for h in fragment.split("#") if h.strip())
+    return Wikilink(target.strip(), headings, block, alias, embed)
+
+
+def split_names(value: str) -> list[str]:
+    """Names in one frontmatter value: `[[A]], [[B|b]]` → [A, B]; `Jai Menon` → [Jai Menon]."""
+    links = WIKILINK.findall(value)
+    if links:
+        return [parse_wikilink(inner).target for _, inner in links]
+    return [value.strip()]
+
+
+def is_fence(line: str) -> re.Match[str] | None:
+    return _FENCE_LINE.match(line)
+
+
+def iter_lines(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(index, line, in_code) for each line; fence lines themselves count as code."""
+    fence: tuple[str, int] | None = None
+    for index, line in enumerate(text.split("\n")):
+        match = _FENCE_LINE.match(line)
+        if fence is None:
+            if match:
+                fence = (match.group(2)[0], len(match.group(2)))
+                yield index, line, True
+                continue
+            yield index, line, False
+        else:
+            if (
+                match
+                and match.group(2)[0] == fence[0]
+                and len(match.group(2)) >= fence[1]
+                and not match.group(3).strip()
+            ):
+                fence = None
+            yield index, line, True
+
+
+def map_prose(line: str, convert: Callable[[str], str]) -> str:
+    """Apply `convert` to a line with its inline code spans kept out of reach."""
+    if "`" not in line:
+        return convert(line)
+    spans: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        spans.append(match.group())
+        return _PLACEHOLDER.format(len(spans) - 1)
+
+    masked = convert(_CODE_SPAN.sub(hide, line))
+    return re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], masked)
+
+
+def strip_comments(text: str) -> str:
+    """Remove `%%comments%%` outside code, keeping line numbers (a removed line stays blank)."""
+    if "%%" not in text:
+        return text
+    out: list[str] = []
+    prose: list[str] = []
+
+    def flush() -> None:
+        if prose:
+            block = "\n".join(prose)
+            out.append(_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), block))
+            prose.clear()
+
+    for _, line, in_code in iter_lines(text):
+        if in_code:
+            flush()
+            out.append(line)
+        else:
+            prose.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def inline_tags(text: str) -> list[str]:
+    """`#tags` in prose (not in code, headings or links), in order of appearance."""
+    if "#" not in text:
+        return []
+    found: list[str] = []
+    for _, line, in_code in iter_lines(text):
+        if in_code or "#" not in line or _HEADING.match(line):
+            continue
+
+        def collect(piece: str) -> str:
+            for match in _TAG.finditer(WIKILINK.sub("", piece)):
+                found.append(match.group(1).strip("/-"))
+            return piece
+
+        map_prose(line, collect)
+    return list(dict.fromkeys(t for t in found if t))
+
+
+def replace_tags(line: str, to_markdown: Callable[[str], str]) -> str:
+    """Replace each `#tag` in a prose line (code already masked) by `to_markdown(tag)`."""
+    if "#" not in line or _HEADING.match(line):
+        return line
+
+    def replace(match: re.Match[str]) -> str:
+        tag = match.group(1).rstrip("/-")
+        return to_markdown(tag) + match.group(1)[len(tag) :]
+
+    return _TAG.sub(replace, line)
+
+
+def block_id(line: str) -> tuple[str, str] | None:
+    """A trailing `^block-id`: (line without it, id)."""
+    match = _BLOCK_ID.search(line)
+    if not match:
+        return None
+    return line[: match.start()].rstrip(), match.group(1)
+
+
+def heading(line: str) -> tuple[int, str] | None:
+    match = _HEADING.match(line)
+    if not match:
+        return None
+    return len(match.group(1)), (match.group(2) or "").strip()
+
+
+def first_heading(text: str) -> str | None:
+    """The first level-1 heading's text (a title candidate)."""
+    for _, line, in_code in iter_lines(text):
+        if in_code:
+            continue
+        found = heading(line)
+        if found and found[0] == 1 and found[1]:
+            return plain_text(found[1])
+    return None
+
+
+def explicit_id(heading_text: str) -> str | None:
+    """An attr_list id on a heading (`## Title { #custom }`)."""
+    match = _ATTR_ID.search(heading_text)
+    return match.group(1) if match else None
+
+
+def plain_text(markdown: str) -> str:
+    """The text a heading shows, as the toc extension sees it when making its id."""
+    text = _ATTR_ID.sub("", markdown)
+    text = WIKILINK.sub(
+        lambda m: parse_wikilink(m.group(2)).display if not m.group(1) else "", text
+    )
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"(\*\*|__|~~|==|\*|`)", "", text)
+    return text.strip()
+
+
+def convert_callouts(text: str) -> str:
+    """Turn Obsidian callouts (`> [!tip]- Title`) into Material admonitions (`??? tip "Title"`).
+
+    Line numbers are kept: each callout line becomes one admonition line.
+    """
+    if "[!" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    code = {index for index, _, in_code in iter_lines(text) if in_code}
+    while i < len(lines):
+        match = None if i in code else _CALLOUT.match(lines[i])
+        if not match:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent, kind, fold, title = match.groups()
+        body: list[str] = []
+        i += 1
+        while i < len(lines) and lines[i].startswith(indent + ">"):
+            body.append(re.sub(r"^>\s?", "", lines[i][len(indent) :]))
+            i += 1
+        marker = {"": "!!!", "-": "???", "+": "???+"}[fold]
+        kind = re.sub(r"[^a-z0-9-]", "", kind.lower()) or "note"
+        title = title.replace('"', "'").strip()
+        out.append(f'{indent}{marker} {kind} "{title}"' if title else f"{indent}{marker} {kind}")
+        if body:
+            converted = convert_callouts("\n".join(body)).split("\n")
+            out.extend(f"{indent}    {b}" if b.strip() else "" for b in converted)
+    return "\n".join(out)

@@ -1,0 +1,169 @@
+"""MkDocs glue: each event calls the pipeline read → model → resolve → render."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs_gen_files.editor import FilesEditor
+
+from . import _current, pages, site
+from .archive import ArchiveBuild, build_archive
+from .config import MeetingArchiveConfig
+from .model import Problem
+from .render import Renderer
+from .sanitize import clean_html
+from .vault import NoteCache, ReadOptions, read_vault
+
+log = get_plugin_logger(__name__)
+
+
+class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
+    supports_multiple_instances = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, so the
+        # cache of parsed notes survives and an edit re-reads only the edited note.
+        self.cache = NoteCache()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not hasattr(self, "cache"):
+            self.cache = NoteCache()
+        self.build: ArchiveBuild | None = None
+        self.renderer: Renderer | None = None
+        self.writer: pages.PageWriter | None = None
+        self.stats: Counter[str] = Counter()
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        site.configure(config, self.config.generate_nav)
+        return config
+
+    # Before other plugins' on_files (priority 0), so that a mkdocs-gen-files script can use
+    # the archive model through meeting_archive.current_archive().
+    @event_priority(50)
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        found = site.vault_files(files, config.docs_dir)
+        for file in found.outside:
+            self._report(Problem(file.src_uri, "leads outside the vault (symlink): not published"))
+            files.remove(file)
+        read = read_vault(found.notes, self._read_options(), self.cache)
+        for withheld in read.withheld:
+            files.remove(files.get_file_from_path(withheld.path))  # type: ignore[arg-type]
+        self.build = build = build_archive(
+            read, found.attachments, decisions_heading=self.config.decisions_heading
+        )
+        for problem in [*read.problems, *build.problems]:
+            self._report(problem)
+        archive = build.archive
+        _current.set(archive)
+
+        sources = site.GeneratedSources({f.src_uri.casefold() for f in files})
+        for note in archive.notes.values():
+            note_file = files.get_file_from_path(note.path)
+            if note_file is not None:
+                site.set_page_path(note_file, note.page_path, config.use_directory_urls)
+                site.set_note_text(note_file, note.body)
+        tag_anchor = site.tag_anchor(config)
+        self.renderer = Renderer(
+            archive,
+            build.links,
+            sources.of_entity,
+            tag_link=lambda tag: (sources.of_index("tags"), tag_anchor(tag) if tag_anchor else ""),
+            heading_slugify=site.heading_slugify(config),
+        )
+        self.writer = pages.PageWriter(archive, sources.of_entity, self.config.listing_limit)
+        dashboard = self.config.home_dashboard and "" not in {
+            n.page_path for n in archive.notes.values()
+        }
+        generated = pages.generated_pages(self.writer, sources.of_index, sources.src, dashboard)
+        self.stats.update(
+            published=len(archive.notes),
+            excluded=found.excluded,
+            private=sum(w.reason == "private" for w in read.withheld),
+            unreadable=sum(w.reason == "unreadable" for w in read.withheld),
+            repairs=read.repairs,
+            generated=len(generated),
+        )
+        self.stats.update(build.stats)
+        return self._add_generated(files, config, generated)
+
+    def _add_generated(
+        self, files: Files, config: MkDocsConfig, generated: list[tuple[str, str]]
+    ) -> Files:
+        # Generated pages go through mkdocs-gen-files' editor, which gives each a real source
+        # file in a temporary folder (plugins such as social cards expect one).
+        self._tmp = tempfile.TemporaryDirectory(prefix="meeting_archive_")
+        with FilesEditor(files, config, self._tmp.name) as editor:
+            for src, text in generated:
+                with editor.open(src, "w") as f:
+                    f.write(text)
+        files = editor.files
+        for asset in site.asset_files(config):
+            files.append(asset)
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.build is None or self.renderer is None or self.writer is None:
+            return None
+        note = self.build.archive.notes.get(page.file.src_uri)
+        if note is None:
+            return None
+        text = self.renderer.page(note)
+        entity = self.build.links.entity_of_note.get(note.path)
+        if entity is not None:
+            text += "\n" + self.writer.entity_sections(entity, note.path)
+        page.meta = site.note_meta(note.title, note.tags, note.meta)
+        for problem in self.renderer.problems:
+            self._report(problem)
+        self.renderer.problems.clear()
+        return text
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if self.build is not None and page.file.src_uri in self.build.archive.notes:
+            return clean_html(html)
+        return None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+        if self.renderer is not None:
+            self.stats["embeds"] = self.renderer.embeds
+        s = self.stats
+        log.info(
+            f"{s['published']} notes published; left out: {s['private']} private, "
+            f"{s['unreadable']} unreadable, {s['excluded']} excluded; "
+            f"{s['links']} links: {s['resolved']} resolved, {s['unresolved']} unresolved, "
+            f"{s['withheld']} to private notes; {s['embeds']} embeds; {s['repairs']} repairs; "
+            f"{s['generated']} pages generated"
+        )
+        _current.set(None)
+
+    def on_shutdown(self) -> None:
+        if getattr(self, "_tmp", None) is not None:
+            self._tmp.cleanup()  # type: ignore[union-attr]
+
+    def _read_options(self) -> ReadOptions:
+        c = self.config
+        return ReadOptions(
+            tuple(c.people_fields),
+            tuple(c.account_fields),
+            c.date_field,
+            tuple(c.private_tags),
+            c.repair_mojibake,
+        )
+
+    def _report(self, problem: Problem) -> None:
+        if problem.level == "info" or (
+            not self.config.strict_unresolved and "not in the vault" in problem.message
+        ):
+            log.info(str(problem))
+        else:
+            log.warning(str(problem))

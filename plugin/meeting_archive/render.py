@@ -1,0 +1,422 @@
+"""A note's page as Markdown: Obsidian syntax turned into what MkDocs and Material render.
+
+Wikilinks become relative links to the target's *source* file (MkDocs maps them to URLs and
+checks them), embeds are expanded in place, callouts become admonitions, tasks get their
+owner, due date and priority and an anchor, and a meeting gets its header and backlinks.
+Everything taken from a note and written into HTML is escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markdown.extensions.toc import slugify as default_slugify
+from markdown.extensions.toc import unique
+
+from . import obsidian
+from .archive import Links, Target
+from .model import Archive, Entity, Note, Problem, Task
+from .urls import relative_link
+
+MAX_EMBED_DEPTH = 10
+IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif"}
+PRIORITY_LABEL = {
+    "highest": "🔺 highest",
+    "high": "⏫ high",
+    "medium": "🔼 medium",
+    "low": "🔽 low",
+    "lowest": "⏬ lowest",
+}
+
+Slugify = Callable[[str, str], str]
+
+
+def escape_md(text: str) -> str:
+    """Text from a note, safe inside Markdown link text or a table cell: shows as written."""
+    text = html.escape(text, quote=False)
+    return re.sub(r"([\\\[\]`*_|])", r"\\\1", text)
+
+
+@dataclass
+class Renderer:
+    """Renders notes of one build. `src_of_entity` gives the source path of an entity's page;
+    `tag_link` the (source path, fragment) of a tag on the tags index."""
+
+    archive: Archive
+    links: Links
+    src_of_entity: Callable[[Entity], str]
+    tag_link: Callable[[str], tuple[str, str]]
+    heading_slugify: Slugify = default_slugify
+    problems: list[Problem] = field(default_factory=list)
+    _reported: set[tuple[str, ...]] = field(default_factory=set)
+    _headings: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    _tasks: dict[str, dict[int, Task]] = field(default_factory=dict)
+    embeds: int = 0
+
+    def __post_init__(self) -> None:
+        for task in self.archive.tasks:
+            self._tasks.setdefault(task.meeting.path, {})[task.line] = task
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def page(self, note: Note, *, skeleton: bool = False) -> str:
+        """The Markdown of a note's own page: title, header, body, tasks, backlinks."""
+        body = self.body(note, note.path, stack=(note.path,), own_page=True, skeleton=skeleton)
+        lines = body.split("\n")
+        start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+        first = obsidian.heading(lines[start]) if start < len(lines) else None
+        if first and first[0] == 1:
+            title_line, rest = lines[start], lines[start + 1 :]
+        else:
+            title_line, rest = f"# {escape_md(note.title)}", lines[start:]
+        parts = [title_line, ""]
+        if note.is_meeting:
+            parts += [self.meeting_header(note), ""]
+        parts.append("\n".join(rest))
+        if not skeleton:
+            parts.append(self.mentioned_in(note))
+        return "\n".join(parts)
+
+    def meeting_header(self, note: Note) -> str:
+        """Date, type, account, attendees and source, as one line of links."""
+        items = [f"**Date:** {note.date.isoformat() if note.date else ''}"]
+        if note.type:
+            items.append(f"**Type:** {escape_md(note.type)}")
+        if note.accounts:
+            items.append(
+                "**Account:** "
+                + ", ".join(self.name_link(n, note, "account") for n in note.accounts)
+            )
+        if note.people:
+            items.append(
+                "**Attendees:** "
+                + ", ".join(self.name_link(n, note, "person") for n in note.people)
+            )
+        source = note.meta.get("source")
+        if isinstance(source, (str, int, float)) and str(source).strip():
+            items.append(f"**Source:** {escape_md(str(source))}")
+        return " · ".join(items) + "\n{ .ma-meeting-header }"
+
+    def name_link(self, name: str, note: Note, kind: str) -> str:
+        target = self.links.target(obsidian.Wikilink(name), note.path)
+        return self.target_link(target, escape_md(name), note.path)
+
+    def mentioned_in(self, note: Note) -> str:
+        sources = [n for n in self.archive.backlinks.get(note.path, []) if n is not note]
+        if not sources:
+            return ""
+        rows = [self.note_item(n, note.path) for n in sources]
+        return "\n\n## Mentioned in { .ma-backlinks }\n\n" + "\n".join(rows) + "\n"
+
+    def note_item(self, note: Note, page_src: str) -> str:
+        date = f"{note.date.isoformat()} · " if note.date else ""
+        return f"- {date}[{escape_md(note.title)}]({relative_link(page_src, note.path)})"
+
+    def entity_href(self, entity: Entity, page_src: str) -> str:
+        return relative_link(page_src, self.src_of_entity(entity))
+
+    def note_href(self, note: Note, page_src: str, fragment: str = "") -> str:
+        return relative_link(page_src, note.path, fragment)
+
+    # -- bodies --------------------------------------------------------------------------
+
+    def body(
+        self,
+        note: Note,
+        page_src: str,
+        stack: tuple[str, ...],
+        own_page: bool,
+        skeleton: bool = False,
+        text: str | None = None,
+    ) -> str:
+        """A note's text (or part of it) converted for the page `page_src`."""
+        source = note.body if text is None else text
+        source = obsidian.convert_callouts(obsidian.strip_comments(source))
+        tasks = self._tasks.get(note.path, {}) if own_page and text is None else {}
+        out: list[str] = []
+        for index, line, in_code in obsidian.iter_lines(source):
+            if in_code:
+                out.append(line)
+                continue
+            task = tasks.get(note.body_line + index)
+            if task is not None:
+                line = self.task_line(line, task, page_src)
+            else:
+                block = obsidian.block_id(line)
+                if block:
+                    anchor = f' <a id="^{block[1]}" class="ma-block"></a>' if own_page else ""
+                    line = block[0] + anchor
+            embed = _lone_embed(line)
+            if embed is not None:
+                out.append(self.embed_block(embed, line, note, page_src, stack, skeleton))
+                continue
+            out.append(
+                obsidian.map_prose(
+                    line, lambda piece: self.inline(piece, note, page_src, stack, skeleton)
+                )
+            )
+        return "\n".join(out)
+
+    def inline(
+        self, piece: str, note: Note, page_src: str, stack: tuple[str, ...], skeleton: bool
+    ) -> str:
+        def replace(match: re.Match[str]) -> str:
+            link = obsidian.parse_wikilink(match.group(2), embed=bool(match.group(1)))
+            if not link.target and not link.headings and not link.block:
+                return match.group()
+            return self.wikilink(link, note, page_src, skeleton)
+
+        piece = obsidian.WIKILINK.sub(replace, piece)
+        return obsidian.replace_tags(piece, lambda tag: self.tag_markdown(tag, page_src))
+
+    def wikilink(self, link: obsidian.Wikilink, note: Note, page_src: str, skeleton: bool) -> str:
+        if not link.target:
+            target = Target("note", note.path)
+        else:
+            target = self.links.target(link, note.path)
+        if target.kind == "attachment" and link.embed:
+            return self.attachment_embed(link, target, page_src)
+        fragment = ""
+        if target.kind == "note" and not skeleton and (link.headings or link.block):
+            assert target.path is not None
+            fragment = self.fragment(self.archive.notes[target.path], link, note)
+        return self.target_link(target, escape_md(link.display or link.target), page_src, fragment)
+
+    def target_link(self, target: Target, text: str, page_src: str, fragment: str = "") -> str:
+        if target.kind in ("note", "attachment"):
+            assert target.path is not None
+            return f"[{text}]({relative_link(page_src, target.path, fragment)})"
+        if target.kind == "entity" and target.entity is not None:
+            return f"[{text}]({self.entity_href(target.entity, page_src)})"
+        if target.kind == "withheld":
+            return text
+        return f'<span class="ma-unresolved" title="Not in the vault">{text}</span>'
+
+    def attachment_embed(self, link: obsidian.Wikilink, target: Target, page_src: str) -> str:
+        assert target.path is not None
+        href = relative_link(page_src, target.path)
+        name = posixpath.basename(target.path)
+        if posixpath.splitext(name)[1].lower() not in IMAGE_EXTENSIONS:
+            return f"[{escape_md(link.alias or name)}]({href}){{ .ma-attachment }}"
+        size = re.fullmatch(r"\s*(\d+)(?:x(\d+))?\s*", link.alias or "")
+        attrs = ""
+        if size:
+            attrs = (
+                f'{{ width="{size.group(1)}"'
+                + (f' height="{size.group(2)}"' if size.group(2) else "")
+                + " }"
+            )
+        alt = "" if size else (link.alias or posixpath.splitext(name)[0])
+        return f"![{escape_md(alt)}]({href}){attrs}"
+
+    def tag_markdown(self, tag: str, page_src: str) -> str:
+        src, fragment = self.tag_link(tag)
+        return f"[#{escape_md(tag)}]({relative_link(page_src, src, fragment)}){{ .ma-tag }}"
+
+    def task_line(self, line: str, task: Task, page_src: str) -> str:
+        """A task with its fields shown: owner (linked), due date, priority; and its anchor."""
+        match = re.match(r"^(\s*(?:>\s*)*(?:[-*+]|\d+[.)]) \[.\] ?)", line)
+        prefix = match.group(1) if match else ""
+        meta: list[str] = []
+        if task.owner is not None:
+            meta.append(f"[{escape_md(task.owner.name)}]({self.entity_href(task.owner, page_src)})")
+        elif task.owner_name:
+            meta.append(f"@{escape_md(task.owner_name)}")
+        if task.due:
+            meta.append(f"📅 {task.due.isoformat()}")
+        if task.priority:
+            meta.append(PRIORITY_LABEL[task.priority])
+        if task.done and task.status == "done":
+            meta.append(f"✅ {task.done.isoformat()}")
+        if task.recurrence:
+            meta.append(f"🔁 {escape_md(task.recurrence)}")
+        text = task.text
+        if task.status == "cancelled":
+            text = f"~~{text}~~"
+        shown = f'<a id="{task.anchor}" class="ma-task-anchor"></a>{text}'
+        if meta:
+            shown += ' <span class="ma-task-meta">' + " · ".join(meta) + "</span>"
+        return prefix + shown
+
+    # -- embeds --------------------------------------------------------------------------
+
+    def embed_block(
+        self,
+        link: obsidian.Wikilink,
+        line: str,
+        note: Note,
+        page_src: str,
+        stack: tuple[str, ...],
+        skeleton: bool,
+    ) -> str:
+        indent = line[: len(line) - len(line.lstrip())]
+        target = self.links.target(link, note.path) if link.target else Target("note", note.path)
+        if target.kind != "note":
+            return indent + self.wikilink(link, note, page_src, skeleton)
+        assert target.path is not None
+        embedded = self.archive.notes[target.path]
+        text_link = self.target_link(target, escape_md(embedded.title), page_src)
+        if target.path in stack or len(stack) > MAX_EMBED_DEPTH:
+            why = "cycle" if target.path in stack else f"more than {MAX_EMBED_DEPTH} levels"
+            key = (
+                "embed",
+                why,
+                *sorted(stack[stack.index(target.path) :] if target.path in stack else stack[:1]),
+            )
+            if key not in self._reported and not skeleton:
+                self._reported.add(key)
+                chain = " → ".join([*stack, target.path])
+                self.problems.append(Problem(note.path, f"embed stopped ({why}): {chain}"))
+            return (
+                f'{indent}<span class="ma-embed-stopped">Embed stopped ({why}): {text_link}</span>'
+            )
+        section = self.section_text(embedded, link)
+        if section is None:
+            return indent + self.wikilink(link, note, page_src, skeleton)
+        if not skeleton:
+            self.embeds += 1
+        inner = self.body(
+            embedded,
+            page_src,
+            (*stack, target.path),
+            own_page=False,
+            skeleton=skeleton,
+            text=section,
+        )
+        block = [
+            "",
+            '<div class="ma-embed" markdown="1">',
+            "",
+            f"{text_link}{{ .ma-embed-source }}",
+            "",
+            inner,
+            "",
+            "</div>",
+            "",
+        ]
+        return "\n".join(indent + b if b else "" for b in "\n".join(block).split("\n"))
+
+    def section_text(self, note: Note, link: obsidian.Wikilink) -> str | None:
+        """The whole body, the section under a heading path, or the block with an id."""
+        lines = note.body.split("\n")
+        if link.block:
+            return _block_text(lines, link.block)
+        if not link.headings:
+            return note.body
+        span = _section_span(lines, link.headings)
+        return "\n".join(lines[span[0] : span[1]]) if span else None
+
+    # -- headings ------------------------------------------------------------------------
+
+    def fragment(self, target: Note, link: obsidian.Wikilink, source: Note) -> str:
+        """The id that `#Heading` (or `#H1#H2`, or `#^block`) has on the target's built page."""
+        if link.block:
+            return "^" + link.block
+        headings = self.page_headings(target)
+        position = 0
+        found: tuple[int, str, str] | None = None
+        for wanted in link.headings:
+            key = obsidian.plain_text(wanted).casefold()
+            for i in range(position, len(headings)):
+                if headings[i][1].casefold() == key:
+                    found, position = headings[i], i + 1
+                    break
+            else:
+                found = None
+                break
+        if found is None:
+            report = ("heading", source.path, target.path, *link.headings)
+            if report not in self._reported:
+                self._reported.add(report)
+                self.problems.append(
+                    Problem(
+                        source.path,
+                        f"heading '{'#'.join(link.headings)}' "
+                        f"is not in {target.path}: linked to the page",
+                    )
+                )
+            return ""
+        return found[2]
+
+    def page_headings(self, note: Note) -> list[tuple[int, str, str]]:
+        """(level, text, id) of each heading on the note's page, ids made as the toc
+        extension makes them (same slugify, same suffixes for repeats)."""
+        cached = self._headings.get(note.path)
+        if cached is None:
+            cached = heading_ids(self.page(note, skeleton=True), self.heading_slugify)
+            self._headings[note.path] = cached
+        return cached
+
+
+def heading_ids(markdown: str, slugify: Slugify = default_slugify) -> list[tuple[int, str, str]]:
+    found: list[tuple[int, str, str]] = []
+    used: set[str] = set()
+    for _, line, in_code in obsidian.iter_lines(markdown):
+        if in_code:
+            continue
+        heading = obsidian.heading(line.lstrip())
+        if heading is None or not heading[1]:
+            continue
+        text = obsidian.plain_text(heading[1])
+        explicit = obsidian.explicit_id(heading[1])
+        ident = explicit or unique(slugify(html.unescape(text), "-"), used)
+        if explicit:
+            used.add(explicit)
+        found.append((heading[0], text, ident))
+    return found
+
+
+def _lone_embed(line: str) -> obsidian.Wikilink | None:
+    stripped = line.strip()
+    match = obsidian.WIKILINK.fullmatch(stripped)
+    if match and match.group(1):
+        return obsidian.parse_wikilink(match.group(2), embed=True)
+    return None
+
+
+def _section_span(lines: list[str], path: tuple[str, ...]) -> tuple[int, int] | None:
+    start, end, level = 0, len(lines), 0
+    code = {i for i, _, c in obsidian.iter_lines("\n".join(lines)) if c}
+    for wanted in path:
+        key = obsidian.plain_text(wanted).casefold()
+        for i in range(start, end):
+            heading = None if i in code else obsidian.heading(lines[i])
+            if heading and heading[0] > level and obsidian.plain_text(heading[1]).casefold() == key:
+                start, level = i, heading[0]
+                break
+        else:
+            return None
+        end = next(
+            (
+                j
+                for j in range(start + 1, end)
+                if j not in code and (h := obsidian.heading(lines[j])) and h[0] <= level
+            ),
+            end,
+        )
+    return start, end
+
+
+def _block_text(lines: list[str], block: str) -> str | None:
+    for i, line in enumerate(lines):
+        found = obsidian.block_id(line)
+        if not found or found[1] != block:
+            continue
+        if not found[0].strip():  # an id on its own line names the block above it
+            end = i
+            while end > 0 and not lines[end - 1].strip():
+                end -= 1
+            start = end - 1
+        else:
+            end, start = i + 1, i
+            lines = [*lines[:i], found[0], *lines[i + 1 :]]
+            if re.match(r"^\s*(?:[-*+]|\d+[.)])\s", found[0]):
+                return found[0].strip()
+        while start > 0 and lines[start - 1].strip():
+            start -= 1
+        return "\n".join(lines[start:end])
+    return None

@@ -1,0 +1,67 @@
+"""Strip script from the HTML of note pages, as Obsidian does when it renders a note.
+
+Notes may carry raw HTML (Markdown passes it through). The rendered page body is cleaned
+with nh3 (bindings to the Rust `ammonia` sanitizer, which is maintained and fast) against an
+allow-list that covers everything Python-Markdown, pymdown-extensions and this plugin emit:
+no `<script>`, no `on*=` handler, no `javascript:` URL survives.
+"""
+
+from __future__ import annotations
+
+import nh3
+
+_TAGS = set(nh3.ALLOWED_TAGS) | {
+    "input",
+    "label",
+    "details",
+    "summary",
+    "div",
+    "span",
+    "mark",
+    "del",
+    "ins",
+    "sup",
+    "sub",
+    "figure",
+    "figcaption",
+    "abbr",
+    "kbd",
+    "small",
+    "s",
+    "u",
+    "dl",
+    "dt",
+    "dd",
+    "caption",
+    "colgroup",
+    "col",
+    "section",
+    "aside",
+    "time",
+}
+_COMMON = {"class", "id", "title", "lang", "dir", "data-due", "style", "aria-hidden", "aria-label"}
+_ATTRIBUTES: dict[str, set[str]] = {
+    "*": _COMMON,
+    "a": _COMMON | {"href", "name", "rel", "target"},
+    "img": _COMMON | {"src", "alt", "width", "height", "loading"},
+    "input": _COMMON | {"type", "checked", "disabled"},
+    "details": _COMMON | {"open"},
+    "td": _COMMON | {"colspan", "rowspan", "align"},
+    "th": _COMMON | {"colspan", "rowspan", "align"},
+    "ol": _COMMON | {"start", "type"},
+    "code": _COMMON,
+    "time": _COMMON | {"datetime"},
+}
+_STYLES = {"text-align", "width", "height"}
+
+
+def clean_html(html: str) -> str:
+    """The same HTML, with anything that could run script removed."""
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        link_rel=None,
+        filter_style_properties=_STYLES,
+        strip_comments=True,
+    )

@@ -1,0 +1,212 @@
+"""What ties the archive to MkDocs: the Markdown extensions Obsidian syntax needs, the sidebar,
+the vault's files as MkDocs lists them, and where generated pages live.
+
+Kept apart from plugin.py so that the event methods there stay a few lines each.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import pathspec
+from markdown.extensions.toc import slugify as default_slugify
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from . import urls
+from .model import Archive, Entity
+
+ASSET_DIR = "assets/meeting-archive"
+ASSETS = ("meeting-archive.css", "meeting-archive.js")
+
+SECTIONS = [
+    ("Meetings", "meetings"),
+    ("Accounts", "accounts"),
+    ("People", "people"),
+    ("Topics", "topics"),
+    ("Action items", "actions"),
+    ("Tags", "tags"),
+]
+
+# Extensions the Obsidian syntax is rendered with, and their settings when the user has none.
+_EXTENSIONS: dict[str, dict[str, Any]] = {
+    "toc": {"permalink": True},
+    "tables": {},
+    "attr_list": {},
+    "md_in_html": {},
+    "footnotes": {},
+    "admonition": {},
+    "pymdownx.details": {},
+    "pymdownx.mark": {},
+    "pymdownx.tilde": {},
+    "pymdownx.tasklist": {"custom_checkbox": True},
+    "pymdownx.superfences": {},
+}
+
+
+def configure(config: MkDocsConfig, generate_nav: bool) -> None:
+    """Add what the plugin needs to the user's configuration, overriding nothing they set."""
+    present = {e if isinstance(e, str) else "" for e in config.markdown_extensions}
+    for name, options in _EXTENSIONS.items():
+        if name not in present:
+            config.markdown_extensions.append(name)
+            config.mdx_configs.setdefault(name, dict(options))
+    fences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    if "custom_fences" not in fences:
+        from pymdownx.superfences import fence_code_format
+
+        fences["custom_fences"] = [
+            {"name": "mermaid", "class": "mermaid", "format": fence_code_format}
+        ]
+    for asset in ASSETS:
+        target = config.extra_css if asset.endswith(".css") else config.extra_javascript
+        path = f"{ASSET_DIR}/{asset}"
+        if path not in [str(x) for x in target]:
+            target.append(path)
+    if generate_nav and not config.nav:
+        config.nav = nav_entries(home="index.md")
+    if config.not_in_nav is None:
+        # Notes are reached from index pages, not the sidebar: say so, instead of an info
+        # line listing every note as missing from the nav.
+        config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(["*"])
+
+
+def nav_entries(home: str) -> list[dict[str, str]]:
+    return [{"Home": home}] + [{title: f"{section}/index.md"} for title, section in SECTIONS]
+
+
+def heading_slugify(config: MkDocsConfig) -> Callable[[str, str], str]:
+    """The slugify the toc extension uses, so a `#Heading` link gets the id the page has."""
+    slugify = config.mdx_configs.get("toc", {}).get("slugify")
+    return slugify if callable(slugify) else default_slugify
+
+
+@dataclass
+class VaultFiles:
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    """(vault path, absolute path) of each Markdown note."""
+    attachments: list[str] = field(default_factory=list)
+    outside: list[File] = field(default_factory=list)
+    """Files reached through a symlink that leaves the vault: never published."""
+    excluded: int = 0
+
+
+def vault_files(files: Files, docs_dir: str) -> VaultFiles:
+    found = VaultFiles()
+    root = os.path.realpath(docs_dir)
+    docs = os.path.normpath(docs_dir)
+    for file in files:
+        if file.src_dir is None or os.path.normpath(file.src_dir) != docs:
+            continue  # theme files and generated files are not part of the vault
+        if file.inclusion == InclusionLevel.EXCLUDED:
+            if file.is_documentation_page():
+                found.excluded += 1
+            continue
+        if file.abs_src_path is None:
+            continue
+        real = os.path.realpath(file.abs_src_path)
+        if real != root and not real.startswith(root + os.sep):
+            found.outside.append(file)
+        elif file.is_documentation_page():
+            found.notes.append((file.src_uri, file.abs_src_path))
+        else:
+            found.attachments.append(file.src_uri)
+    return found
+
+
+def asset_files(config: MkDocsConfig) -> list[File]:
+    package = resources.files("meeting_archive") / "assets"
+    return [
+        File.generated(config, f"{ASSET_DIR}/{name}", content=(package / name).read_text("utf-8"))
+        for name in ASSETS
+    ]
+
+
+def tag_anchor(config: MkDocsConfig) -> Callable[[str], str] | None:
+    """The anchor Material's tags plugin gives a tag on its listing (None without the plugin)."""
+    plugin = config.plugins.get("material/tags") or config.plugins.get("tags")
+    if plugin is None or not getattr(plugin.config, "enabled", True):
+        return None
+    options = plugin.config
+    slugify = options.tags_slugify
+    separator = options.tags_slugify_separator
+    hierarchy = options.tags_hierarchy_separator
+
+    def anchor(tag: str) -> str:
+        parts = tag.split(hierarchy) if options.tags_hierarchy else [tag]
+        slug = hierarchy.join(slugify(part, separator) for part in parts)
+        return str(options.tags_slugify_format.format(slug=slug))
+
+    return anchor
+
+
+@dataclass
+class GeneratedSources:
+    """Source paths of generated pages, chosen so that none collides with a vault file."""
+
+    taken: set[str]
+    by_page: dict[str, str] = field(default_factory=dict)
+
+    def src(self, page_path: str, is_index: bool = False) -> str:
+        known = self.by_page.get(page_path)
+        if known is not None:
+            return known
+        src = urls.generated_src_uri(page_path, is_index)
+        if src.casefold() in self.taken:
+            src = f"_archive/{src}"
+        self.by_page[page_path] = src
+        self.taken.add(src.casefold())
+        return src
+
+    def of_entity(self, entity: Entity) -> str:
+        return entity.note.path if entity.note is not None else self.src(entity.page_path)
+
+    def of_index(self, section: str) -> str:
+        return self.src(section, is_index=True)
+
+
+def note_meta(title: str, tags: list[str], meta: dict[str, Any]) -> dict[str, Any]:
+    """The page metadata MkDocs and Material see for a note: an escaped title (Material writes
+    it unescaped), the tags, and the few presentation keys that are safe to pass through."""
+    import html
+
+    out: dict[str, Any] = {"title": html.escape(title)}
+    if tags:
+        out["tags"] = tags
+    hide = meta.get("hide")
+    if isinstance(hide, list):
+        out["hide"] = [
+            h for h in hide if h in ("navigation", "toc", "footer", "tags", "feedback", "path")
+        ]
+    search = meta.get("search")
+    if isinstance(search, dict) and isinstance(search.get("exclude"), bool):
+        out["search"] = {"exclude": search["exclude"]}
+    return out
+
+
+def set_page_path(file: File, page_path: str, use_directory_urls: bool) -> None:
+    """Publish a vault file at `page_path`, keeping its source where it is."""
+    file.dest_uri = urls.dest_uri(page_path, use_directory_urls)
+    file.url = urls.page_url(page_path, use_directory_urls)
+    file.abs_dest_path = os.path.normpath(os.path.join(file.dest_dir, file.dest_uri))
+
+
+def set_note_text(file: File, body: str) -> None:
+    """Give MkDocs the repaired text. An empty YAML block first keeps MkDocs from reading
+    leading `Key: value` lines as MultiMarkdown metadata; the real file stays the page's
+    source for other plugins (revision dates, edit links)."""
+    abs_src_path = file.abs_src_path
+    file.content_string = "---\n{}\n---\n" + body
+    file.abs_src_path = abs_src_path
+
+
+def archive_summary(archive: Archive) -> str:
+    return (
+        f"{len(archive.meetings)} meetings, {len(archive.people)} people, "
+        f"{len(archive.accounts)} accounts, {len(archive.topics)} topics, "
+        f"{sum(t.is_open for t in archive.tasks)} open action items"
+    )

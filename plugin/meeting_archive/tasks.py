@@ -1,0 +1,122 @@
+"""Obsidian Tasks lines and decisions, read from a meeting's text.
+
+`- [ ] Send terms @Jason 📅 2025-10-07 🔺 #task` → a Task with its fields; the owner is
+kept as written here and matched to a person in archive.py, which knows the participants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from . import obsidian
+
+TASK_LINE = re.compile(r"^(\s*(?:>\s*)*)([-*+]|\d+[.)]) \[(.)\] ?(.*)$")
+_VS = "\ufe0f?"
+_DATE_FIELDS = {
+    "due": "📅📆🗓",
+    "scheduled": "⏳",
+    "start": "🛫",
+    "done": "✅",
+    "created": "➕",
+    "cancelled": "❌",
+}
+PRIORITIES = {"🔺": "highest", "⏫": "high", "🔼": "medium", "🔽": "low", "⏬": "lowest"}
+PRIORITY_RANK = {"highest": 0, "high": 1, "medium": 2, None: 3, "low": 4, "lowest": 5}
+_DATE_FIELD = re.compile(
+    "([" + "".join(_DATE_FIELDS.values()) + "])" + _VS + r"\s*(\d{4}-\d{2}-\d{2})"
+)
+_PRIORITY = re.compile("([" + "".join(PRIORITIES) + "])" + _VS)
+_RECURRENCE = re.compile("🔁" + _VS + r"\s*([^📅📆🗓⏳🛫✅➕❌🔺⏫🔼🔽⏬#^]*)")
+_OWNER = re.compile(
+    r"(?:(?<=\s)|^)@(?:\[\[([^\]|]+)(?:\|[^\]]*)?\]\]|([^\W\d][\w.'-]*(?: [A-Z][\w'-]+)?))"
+)
+_TASK_TAG = re.compile(r"(?:(?<=\s)|^)#task\b")
+_BULLET = re.compile(r"^(?:[-*+]|\d+[.)])\s+(?!\[.\] )(.*\S)\s*$")
+
+
+@dataclass
+class ParsedTask:
+    line: int
+    """Line index within the body (0-based)."""
+    text: str
+    status: str
+    owner_names: list[str] = field(default_factory=list)
+    """`@Jason Vallery` gives ["Jason Vallery", "Jason"]: the longer first, the caller picks."""
+    dates: dict[str, dt.date] = field(default_factory=dict)
+    priority: str | None = None
+    recurrence: str | None = None
+    block: str | None = None
+
+
+def parse_task(line: str, index: int = 0) -> ParsedTask | None:
+    """Parse one line; None if it is not a task."""
+    match = TASK_LINE.match(line)
+    if not match:
+        return None
+    mark, rest = match.group(3), match.group(4)
+    status = "done" if mark in "xX" else "cancelled" if mark == "-" else "open"
+    block = obsidian.block_id(rest)
+    if block:
+        rest = block[0]
+    task = ParsedTask(index, "", status, block=block[1] if block else None)
+    for emoji, value in _DATE_FIELD.findall(rest):
+        name = next(k for k, v in _DATE_FIELDS.items() if emoji in v)
+        try:
+            task.dates.setdefault(name, dt.date.fromisoformat(value))
+        except ValueError:
+            continue
+    priority = _PRIORITY.search(rest)
+    if priority:
+        task.priority = PRIORITIES[priority.group(1)]
+    recurrence = _RECURRENCE.search(rest)
+    if recurrence:
+        task.recurrence = recurrence.group(1).strip() or None
+    owner = _OWNER.search(rest)
+    if owner:
+        if owner.group(1):
+            task.owner_names = [owner.group(1).strip()]
+        else:
+            written = owner.group(2).rstrip(".'-")
+            task.owner_names = [written] + ([written.split(" ")[0]] if " " in written else [])
+    text = _RECURRENCE.sub("", rest)
+    text = _DATE_FIELD.sub("", text)
+    text = _PRIORITY.sub("", text)
+    text = _OWNER.sub("", text)
+    text = _TASK_TAG.sub("", text)
+    task.text = re.sub(r"\s{2,}", " ", text).strip()
+    return task
+
+
+def parse_tasks(body: str) -> list[ParsedTask]:
+    """Every task line outside code."""
+    found = []
+    for index, line, in_code in obsidian.iter_lines(body):
+        if not in_code and "[" in line:
+            task = parse_task(line, index)
+            if task is not None:
+                found.append(task)
+    return found
+
+
+def parse_decisions(body: str, heading_text: str = "Decisions") -> list[tuple[int, str]]:
+    """Top-level list items under the decisions heading: (line index, text)."""
+    wanted = heading_text.casefold()
+    decisions: list[tuple[int, str]] = []
+    level: int | None = None
+    for index, line, in_code in obsidian.iter_lines(body):
+        if in_code:
+            continue
+        found = obsidian.heading(line)
+        if found:
+            if level is not None and found[0] <= level:
+                level = None
+            if obsidian.plain_text(found[1]).casefold() == wanted:
+                level = found[0]
+            continue
+        if level is not None:
+            bullet = _BULLET.match(line)
+            if bullet:
+                decisions.append((index, bullet.group(1)))
+    return decisions

@@ -1,0 +1,108 @@
+"""Every conversion between the path kinds the plugin handles, in one place.
+
+- a *vault path* is a file's '/'-separated path inside the vault (MkDocs calls it `src_uri`);
+- a *note key* is a name folded for matching, as Obsidian matches: case-insensitive, NFC;
+- a *page path* is where a page lives on the site, without extension (`meetings/2025-10-06-x`);
+- a *dest uri* is the HTML file MkDocs writes for a page path, which depends on
+  `use_directory_urls`;
+- a *link* is a relative, percent-encoded Markdown link from one vault path to another,
+  which MkDocs then maps to the target's URL (so it holds for either `use_directory_urls`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import unicodedata
+from urllib.parse import quote
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def note_key(name: str) -> str:
+    """Fold a name or path for matching: NFC, case-insensitive, '\\' as '/'."""
+    return unicodedata.normalize("NFC", name).replace("\\", "/").strip().casefold()
+
+
+def slugify(text: str) -> str:
+    """A URL slug: ASCII letters and digits joined by '-'.
+
+    Accents are folded (`Núñez` → `nunez`); a name with no ASCII letter at all (emoji, CJK)
+    gets a short stable hash so that it still has a distinct, shareable URL.
+    """
+    folded = unicodedata.normalize("NFKD", text)
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    slug = _NON_SLUG.sub("-", ascii_text).strip("-")
+    if slug:
+        return slug
+    digest = hashlib.sha1(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()
+    return "n-" + digest[:8]
+
+
+def vault_page_path(vault_path: str) -> str:
+    """Page path of an ordinary note: its vault path, slugified segment by segment.
+
+    `Projects/Road Map.md` → `projects/road-map`; `Folder/index.md` → `folder` (an index).
+    """
+    parts = vault_path.split("/")
+    stem = posixpath.splitext(parts[-1])[0]
+    folders = [slugify(p) for p in parts[:-1]]
+    if stem in ("index", "README"):
+        return "/".join(folders)
+    return "/".join([*folders, slugify(stem)])
+
+
+def dest_uri(page_path: str, use_directory_urls: bool) -> str:
+    """The HTML file MkDocs writes for a page path ('' is the home page)."""
+    if not page_path:
+        return "index.html"
+    if use_directory_urls:
+        return page_path + "/index.html"
+    return page_path + ".html"
+
+
+def generated_src_uri(page_path: str, is_index: bool = False) -> str:
+    """The virtual source file of a generated page: `people/x` → `people/x.md`; a section's
+    index `people` → `people/index.md` (so MkDocs treats it as the section index); the home
+    page '' → `index.md`."""
+    if not page_path:
+        return "index.md"
+    return f"{page_path}/index.md" if is_index else f"{page_path}.md"
+
+
+def relative_link(from_vault_path: str, to_vault_path: str, fragment: str = "") -> str:
+    """A Markdown link target from one source file to another, percent-encoded.
+
+    Relative to the source file's folder, and to the target's *source* path: MkDocs maps it
+    to the target page's URL, whatever that URL is.
+    """
+    if to_vault_path == from_vault_path:
+        path = ""
+    else:
+        start = posixpath.dirname(from_vault_path) or "."
+        path = quote(posixpath.relpath(to_vault_path, start), safe="/")
+    if fragment:
+        return f"{path}#{quote(fragment, safe='^')}"
+    return path or "#"
+
+
+def inside_vault(path: str) -> str | None:
+    """Normalise a vault-relative path; None if it would leave the vault.
+
+    Only the text is looked at: nothing is read from disk.
+    """
+    path = path.replace("\\", "/")
+    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        return None
+    normal = posixpath.normpath(path)
+    if normal == ".." or normal.startswith("../") or normal.startswith("/"):
+        return None
+    return "" if normal == "." else normal
+
+
+def page_url(page_path: str, use_directory_urls: bool) -> str:
+    """The URL (relative to the site root) of a page path, as MkDocs writes it."""
+    if not page_path:
+        return "./" if use_directory_urls else "index.html"
+    return page_path + "/" if use_directory_urls else page_path + ".html"

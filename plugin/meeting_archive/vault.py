@@ -1,0 +1,289 @@
+"""Read the vault: files → published notes, with private and unreadable ones left out.
+
+A note is judged private here, before anything else sees it, and nothing of it is kept but
+the names a link could use to reach it (so that a link to it becomes plain text instead of a
+topic page named after it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import frontmatter.default_handlers
+import yaml
+
+from . import obsidian
+from .model import Note, Problem
+from .repair import NotText, decode_note
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    people_fields: tuple[str, ...] = ("participants", "attendees")
+    account_fields: tuple[str, ...] = ("account", "accounts")
+    date_field: str = "date"
+    private_tags: tuple[str, ...] = ("private",)
+    repair: bool = True
+
+
+@dataclass
+class Withheld:
+    """A note that is not published: only the names that could link to it."""
+
+    path: str
+    names: list[str]
+    reason: str  # "private" or "unreadable"
+
+
+@dataclass
+class VaultRead:
+    notes: list[Note] = field(default_factory=list)
+    withheld: list[Withheld] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def repairs(self) -> int:
+        return sum(n.repairs for n in self.notes)
+
+
+ReadResult = tuple[Note | Withheld, list[Problem]]
+
+
+class NoteCache:
+    """Parsed notes by (path, mtime, size), so that `mkdocs serve` re-reads only what changed."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[tuple[int, int, ReadOptions], ReadResult]] = {}
+        self.reads = 0
+        """How many files were read and parsed (not served from the cache): for tests."""
+
+    def get(self, path: str, abs_path: str, options: ReadOptions) -> ReadResult:
+        stat = os.stat(abs_path)
+        stamp = (stat.st_mtime_ns, stat.st_size, options)
+        hit = self._entries.get(path)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        with open(abs_path, "rb") as f:
+            raw = f.read()
+        self.reads += 1
+        result = read_note(path, raw, options)
+        self._entries[path] = (stamp, result)
+        return result
+
+    def forget_except(self, paths: set[str]) -> None:
+        for gone in self._entries.keys() - paths:
+            del self._entries[gone]
+
+
+def read_vault(
+    files: Iterable[tuple[str, str]], options: ReadOptions, cache: NoteCache | None = None
+) -> VaultRead:
+    """Read (vault path, absolute path) pairs of Markdown files into a VaultRead."""
+    cache = cache if cache is not None else NoteCache()
+    result = VaultRead()
+    seen: set[str] = set()
+    for path, abs_path in files:
+        seen.add(path)
+        try:
+            item, problems = cache.get(path, abs_path, options)
+        except OSError as err:
+            item = Withheld(path, [path], "unreadable")
+            problems = [Problem(path, f"cannot be read ({err.strerror}): left out")]
+        result.problems.extend(problems)
+        if isinstance(item, Note):
+            result.notes.append(item)
+        else:
+            result.withheld.append(item)
+    cache.forget_except(seen)
+    return result
+
+
+def read_note(path: str, raw: bytes, options: ReadOptions) -> ReadResult:
+    """Decode, split frontmatter and classify one note."""
+    stem = os.path.splitext(path.rsplit("/", 1)[-1])[0]
+    try:
+        decoded = decode_note(raw, repair=options.repair)
+    except NotText as err:
+        return Withheld(path, [path, stem], "unreadable"), [Problem(path, f"{err}: left out")]
+    problems = [Problem(path, message) for message in decoded.problems]
+    if decoded.repairs:
+        problems.append(
+            Problem(path, f"repaired {decoded.repairs} mojibake sequence(s)", level="info")
+        )
+    text = decoded.text
+    try:
+        meta, body, body_line = split_frontmatter(text)
+    except FrontmatterError as err:
+        problems.append(
+            Problem(path, f"frontmatter cannot be parsed ({err.reason}): left out", err.line)
+        )
+        return Withheld(path, [path, stem], "unreadable"), problems
+
+    aliases = _strings(meta.get("aliases", meta.get("alias")))
+    names = [path, stem, *aliases]
+    frontmatter_tags = [t.lstrip("#") for t in _strings(meta.get("tags", meta.get("tag")), True)]
+    inline_tags = obsidian.inline_tags(body)
+    tags = list(dict.fromkeys(t for t in [*frontmatter_tags, *inline_tags] if t))
+    private_reason = _private_reason(meta, tags, options)
+    if private_reason:
+        return Withheld(path, names, "private"), []
+
+    title = _title(meta, body, stem)
+    date, date_problem = parse_date(meta.get(options.date_field))
+    if date_problem:
+        problems.append(
+            Problem(
+                path, f"{options.date_field}: {date_problem}", _key_line(text, options.date_field)
+            )
+        )
+    people = [n for f in options.people_fields for n in _names(meta.get(f))]
+    accounts = [n for f in options.account_fields for n in _names(meta.get(f))]
+    note = Note(
+        path=path,
+        title=title,
+        meta=meta,
+        body=body,
+        body_line=body_line,
+        aliases=aliases,
+        tags=tags,
+        date=date,
+        people=list(dict.fromkeys(people)),
+        accounts=list(dict.fromkeys(accounts)),
+        is_meeting=date is not None and bool(people or accounts),
+        type=str(meta.get("type") or "").strip(),
+        repairs=decoded.repairs,
+    )
+    return note, problems
+
+
+class FrontmatterError(ValueError):
+    def __init__(self, reason: str, line: int | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+# python-frontmatter's YAML handler: the safe loader, in C when libyaml is there.
+_YAML = frontmatter.default_handlers.YAMLHandler()
+
+
+def split_frontmatter(text: str) -> tuple[dict[str, Any], str, int]:
+    """Return (metadata, body, line the body starts on). Only YAML between `---` lines at the
+    very top is metadata: MultiMarkdown-style `Key: value` lines stay text."""
+    if not text.startswith("---"):
+        return {}, text, 1
+    first = text.find("\n")
+    if first == -1 or text[:first].strip() != "---":
+        return {}, text, 1
+    close = _FENCE.search(text, first + 1)
+    if close is None:
+        raise FrontmatterError("no closing '---'", 1)
+    try:
+        meta = _YAML.load(text[first + 1 : close.start()])
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        reason = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise FrontmatterError(str(reason), line) from None
+    except Exception as err:
+        raise FrontmatterError(str(err) or type(err).__name__, 1) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise FrontmatterError("it is not a mapping of keys to values", 2)
+    meta = {str(k): v for k, v in meta.items()}
+    body_start = close.end() + 1
+    body_line = text.count("\n", 0, body_start) + 1
+    return meta, text[body_start:], body_line
+
+
+def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
+    """A date from `2025-10-06`, `2025-10-06T14:00`, `2025-10-06 14:00` or a YAML date."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    text = str(value).strip().strip("'\"")
+    match = re.match(
+        r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$",
+        text,
+    )
+    if not match:
+        return None, f"{text!r} is not a date (expected YYYY-MM-DD)"
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3])), None
+    except ValueError as err:
+        return None, f"{text!r} is not a valid date ({err})"
+
+
+def _key_line(text: str, key: str) -> int | None:
+    match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _private_reason(meta: dict[str, Any], tags: list[str], options: ReadOptions) -> str | None:
+    if _falsy(meta.get("publish", True)):
+        return "publish: false"
+    if _truthy(meta.get("draft", False)):
+        return "draft: true"
+    private = {t.casefold() for t in options.private_tags}
+    for tag in tags:
+        folded = tag.casefold()
+        if folded in private or any(folded.startswith(p + "/") for p in private):
+            return f"tag {tag}"
+    return None
+
+
+def _falsy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("false", "no", "off", "0")
+    return value is False or value == 0 or value is None
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "on", "1")
+    return bool(value) and value is not None
+
+
+def _strings(value: Any, split: bool = False) -> list[str]:
+    """A frontmatter value as a list of non-empty strings (a string, a list, or nothing)."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if item is None or isinstance(item, (dict, list)):
+            continue
+        text = str(item).strip()
+        if split:
+            out.extend(p for p in re.split(r"[,\s]+", text) if p)
+        elif text:
+            out.append(text)
+    return out
+
+
+def _names(value: Any) -> list[str]:
+    """Names from a people or account field: `Jai Menon`, `'[[Jai Menon]]'`, `[[X|Y]]`."""
+    names = []
+    for item in _strings(value):
+        for part in obsidian.split_names(item):
+            if part:
+                names.append(part)
+    return names
+
+
+def _title(meta: dict[str, Any], body: str, stem: str) -> str:
+    title = meta.get("title")
+    if title is not None and str(title).strip():
+        return str(title).strip()
+    heading = obsidian.first_heading(body)
+    return heading or stem
