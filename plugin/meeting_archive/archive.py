@@ -14,7 +14,7 @@ from typing import Literal
 from . import obsidian, tasks
 from .model import Archive, Decision, Entity, EntityKind, Note, Problem, Task, section_of
 from .resolve import Resolver
-from .urls import note_key, slugify, vault_page_path
+from .urls import inside_vault, note_key, slugify, vault_page_path
 from .vault import VaultRead
 
 RESERVED_PAGES = ("", "meetings", "people", "accounts", "topics", "actions", "tags")
@@ -53,6 +53,20 @@ class Links:
         if entity is not None:
             return Target("entity", entity=entity)
         return Target("unresolved")
+
+    def markdown_target(self, path: str, from_path: str) -> Target:
+        """An ordinary Markdown link's target: the file at that path relative to the note, or,
+        as Obsidian does, a file of that name anywhere in the vault."""
+        folder = from_path.rpartition("/")[0]
+        exact = inside_vault(f"{folder}/{path}" if folder else path)
+        if exact is not None and self.resolver.exists(exact):
+            kind: TargetKind = "note" if exact in self.notes else "attachment"
+            return Target(kind, exact, self.entity_of_note.get(exact))
+        found = self.resolver.resolve(path.removeprefix("./"), from_path)
+        if found.path is not None:
+            kind = "note" if found.path in self.notes else "attachment"
+            return Target(kind, found.path, self.entity_of_note.get(found.path), found.ambiguous)
+        return Target("withheld" if found.withheld else "unresolved")
 
 
 @dataclass
@@ -100,8 +114,9 @@ def build_archive(
         for tag in note.tags:
             if tag.lower().startswith("account/") and len(tag) > len("account/"):
                 account = entities.account_for_tag(tag.split("/", 1)[1])
-                if note.is_meeting:
-                    _add_once(account.meetings, note)
+                # Not _add_once: the account may have listed this meeting from its fields.
+                if note.is_meeting and not any(m is note for m in account.meetings):
+                    account.meetings.append(note)
 
     backlinks: dict[str, list[Note]] = defaultdict(list)
     for note in read.notes:
@@ -138,6 +153,7 @@ def _newest_first(note: Note) -> tuple[int, str, str]:
 
 
 def _add_once(items: list[Note], note: Note) -> None:
+    """Append unless it was the last one added (links come note by note, so this dedupes)."""
     if not items or items[-1] is not note:
         items.append(note)
 
@@ -216,60 +232,65 @@ def _scan_links(
     """Record what `note` links to: backlinks, mentions, new topics; report broken links once."""
     reported: set[str] = set()
     for index, line, in_code in obsidian.iter_lines(note.body):
-        if in_code or "[[" not in line:
+        if in_code or ("[[" not in line and "](" not in line):
             continue
-        for _, inner in _wikilinks(line):
+        line_no = note.body_line + index
+        for written, target, embed in _line_targets(line, note, links, entities):
+            stats["links"] += 1
+            if target.kind in ("note", "attachment", "entity"):
+                stats["resolved"] += 1
+                if target.path is not None and target.path != note.path:
+                    _add_once(backlinks[target.path], note)
+                if target.entity is not None:
+                    _add_once(target.entity.mentions, note)
+                if target.ambiguous and target.path not in reported:
+                    reported.add(str(target.path))
+                    problems.append(
+                        Problem(
+                            note.path,
+                            f"[[{written}]] matches several notes; chose the shortest path "
+                            f"{target.path}",
+                            line_no,
+                            "info",
+                        )
+                    )
+            elif target.kind == "withheld":
+                stats["withheld"] += 1
+            else:
+                stats["unresolved"] += 1
+                if written not in reported:
+                    reported.add(written)
+                    problems.append(
+                        Problem(note.path, _unresolved_message(written, embed, links), line_no)
+                    )
+
+
+def _line_targets(
+    line: str, note: Note, links: Links, entities: _Entities
+) -> list[tuple[str, Target, bool]]:
+    """(target as written, where it leads, is an embed) for each link on a prose line. An
+    unresolved bare name becomes a topic."""
+    found: list[tuple[str, Target, bool]] = []
+
+    def collect(piece: str) -> str:
+        for match in obsidian.MARKDOWN_LINK.finditer(piece):
+            local = obsidian.local_target(match.group(3))
+            if local is not None and local[0]:
+                found.append(
+                    (local[0], links.markdown_target(local[0], note.path), bool(match.group(1)))
+                )
+        for bang, inner in obsidian.WIKILINK.findall(piece):
             link = obsidian.parse_wikilink(inner)
             if not link.target:
                 continue
             target = links.target(link, note.path)
-            line_no = note.body_line + index
             if (
                 target.kind == "unresolved"
                 and "/" not in link.target
                 and not _has_extension(link.target)
             ):
-                topic = entities.named("topic", link.target)
-                target = Target("entity", entity=topic)
-            stats["links"] += 1
-            if target.kind in ("note", "attachment"):
-                stats["resolved"] += 1
-                assert target.path is not None
-                if target.path != note.path and (
-                    not backlinks[target.path] or backlinks[target.path][-1] is not note
-                ):
-                    backlinks[target.path].append(note)
-                if target.entity is not None:
-                    _add_once(target.entity.mentions, note)
-                if target.ambiguous and target.path not in reported:
-                    reported.add(target.path)
-                    problems.append(
-                        Problem(
-                            note.path,
-                            f"[[{link.target}]] matches several notes; "
-                            f"chose the shortest path {target.path}",
-                            line_no,
-                            "info",
-                        )
-                    )
-            elif target.kind == "entity":
-                stats["resolved"] += 1
-                assert target.entity is not None
-                _add_once(target.entity.mentions, note)
-            elif target.kind == "withheld":
-                stats["withheld"] += 1
-            else:
-                stats["unresolved"] += 1
-                if link.target not in reported:
-                    reported.add(link.target)
-                    problems.append(Problem(note.path, _unresolved_message(link, links), line_no))
-
-
-def _wikilinks(line: str) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-
-    def collect(piece: str) -> str:
-        found.extend(obsidian.WIKILINK.findall(piece))
+                target = Target("entity", entity=entities.named("topic", link.target))
+            found.append((link.target, target, bool(bang)))
         return piece
 
     obsidian.map_prose(line, collect)
@@ -281,10 +302,10 @@ def _has_extension(target: str) -> bool:
     return "." in name and not name.lower().endswith(".md") and len(name.rsplit(".", 1)[1]) <= 5
 
 
-def _unresolved_message(link: obsidian.Wikilink, links: Links) -> str:
-    what = "embedded file" if link.embed or _has_extension(link.target) else "linked note"
-    message = f"{what} [[{link.target}]] is not in the vault: shown as unresolved text"
-    name = link.target.rsplit("/", 1)[-1]
+def _unresolved_message(written: str, embed: bool, links: Links) -> str:
+    what = "embedded file" if embed or _has_extension(written) else "linked note"
+    message = f"{what} [[{written}]] is not in the vault: shown as unresolved text"
+    name = written.rsplit("/", 1)[-1]
     guess = links.resolver.resolve(name)
     if guess.path:
         message += f" (did you mean [[{guess.path.removesuffix('.md')}]]?)"

@@ -8,17 +8,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]*?)\]\]")
 _FENCE_LINE = re.compile(r"^(\s*(?:>\s?)*)(`{3,}|~{3,})(.*)$")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _TAG = re.compile(r"(?:(?<=[\s,;])|^)#([\w/-]*[^\W\d][\w/-]*)")
-_BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
+_BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]\])|(?<=\)))\^([A-Za-z0-9-]+)[ \t]*$")
 _COMMENT = re.compile(r"%%.*?(?:%%|\Z)", re.DOTALL)
 _CALLOUT = re.compile(r"^(\s*)>\s?\[!([^\]\s]*)\]([+-]?)[ \t]*(.*)$")
 _ATTR_ID = re.compile(r"\{[^}]*#([\w:.-]+)[^}]*\}\s*$")
 _PLACEHOLDER = "\x00{}\x00"
+MARKDOWN_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(\s+\"[^\"\n]*\")?\s*\)"
+)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,16 @@ def parse_wikilink(inner: str, embed: bool = False) -> Wikilink:
     return Wikilink(target.strip(), headings, block, alias, embed)
 
 
+def local_target(url: str) -> tuple[str, str] | None:
+    """(path, fragment) of a Markdown link's URL when it points into the vault; None for
+    external URLs, `mailto:` and the like, and links to a fragment of the same page."""
+    url = url.strip("<>")
+    if not url or url.startswith(("#", "/", "\\")) or _SCHEME.match(url):
+        return None
+    path, _, fragment = url.partition("#")
+    return unquote(path), unquote(fragment)
+
+
 def split_names(value: str) -> list[str]:
     """Names in one frontmatter value: `[[A]], [[B|b]]` → [A, B]; `Jai Menon` → [Jai Menon]."""
     links = WIKILINK.findall(value)
@@ -105,17 +120,40 @@ def iter_lines(text: str) -> Iterator[tuple[int, str, bool]]:
 
 
 def map_prose(line: str, convert: Callable[[str], str]) -> str:
-    """Apply `convert` to a line with its inline code spans kept out of reach."""
+    """Apply `convert` to a line with its inline code spans kept out of reach.
+
+    Scanned left to right: a code span that opens first hides the wikilinks in it, and a
+    wikilink that opens first keeps its code (`[[#`move`|move]]` is a link to a heading).
+    """
     if "`" not in line:
         return convert(line)
     spans: list[str] = []
+    masked = _mask_code(line, spans)
+    return _unmask(convert(masked), spans)
 
-    def hide(match: re.Match[str]) -> str:
-        spans.append(match.group())
-        return _PLACEHOLDER.format(len(spans) - 1)
 
-    masked = convert(_CODE_SPAN.sub(hide, line))
-    return re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], masked)
+def _mask_code(line: str, spans: list[str]) -> str:
+    out: list[str] = []
+    position = 0
+    while True:
+        code = _CODE_SPAN.search(line, position)
+        if code is None:
+            break
+        link = WIKILINK.search(line, position)
+        if link is not None and link.start() <= code.start():
+            out.append(line[position : link.end()])
+            position = link.end()
+            continue
+        out.append(line[position : code.start()])
+        spans.append(code.group())
+        out.append(_PLACEHOLDER.format(len(spans) - 1))
+        position = code.end()
+    out.append(line[position:])
+    return "".join(out)
+
+
+def _unmask(text: str, spans: list[str]) -> str:
+    return re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], text) if spans else text
 
 
 def strip_comments(text: str) -> str:
@@ -124,11 +162,13 @@ def strip_comments(text: str) -> str:
         return text
     out: list[str] = []
     prose: list[str] = []
+    spans: list[str] = []
 
     def flush() -> None:
         if prose:
             block = "\n".join(prose)
-            out.append(_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), block))
+            block = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), block)
+            out.append(_unmask(block, spans))
             prose.clear()
 
     for _, line, in_code in iter_lines(text):
@@ -136,7 +176,7 @@ def strip_comments(text: str) -> str:
             flush()
             out.append(line)
         else:
-            prose.append(line)
+            prose.append(_mask_code(line, spans) if "`" in line else line)
     flush()
     return "\n".join(out)
 

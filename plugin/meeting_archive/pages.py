@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from . import obsidian
 from .model import Archive, Decision, Entity, Note, Task
 from .render import PRIORITY_LABEL, escape_md
 from .urls import note_key, relative_link
@@ -116,7 +117,7 @@ class PageWriter:
         )
         rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for t in tasks:
-            cells = [self.due(t.due), self.task_link(t, page_src, escape_md(t.text) or "(no text)")]
+            cells = [self.due(t.due), self.task_link(t, page_src, plain(t.text) or "(no text)")]
             if owner:
                 cells.append(
                     self.entity_link(t.owner, page_src)
@@ -148,7 +149,7 @@ class PageWriter:
         rows = ["| Date | Decision | Meeting |", "|---|---|---|"]
         for d in decisions:
             rows.append(
-                f"| {_date(d.meeting.date)} | {escape_md(d.text)} | {self.note_link(d.meeting, page_src)} |"
+                f"| {_date(d.meeting.date)} | {plain(d.text)} | {self.note_link(d.meeting, page_src)} |"
             )
         return "\n".join(rows) + "\n"
 
@@ -356,6 +357,12 @@ class PageWriter:
 
     def tags_page(self) -> str:
         return _front("Tags", search=False) + "# Tags\n\n<!-- material/tags -->\n"
+
+
+def plain(markdown: str) -> str:
+    """A task's or decision's text for a listing: links shown as their text, markup dropped,
+    the rest escaped."""
+    return escape_md(obsidian.plain_text(markdown))
 
 
 def _front(title: str, search: bool = True) -> str:

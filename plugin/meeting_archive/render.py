@@ -77,7 +77,8 @@ class Renderer:
         if note.is_meeting:
             parts += [self.meeting_header(note), ""]
         parts.append("\n".join(rest))
-        if not skeleton:
+        # An entity's own note gets its "Mentioned in" from the entity's generated sections.
+        if not skeleton and note.path not in self.links.entity_of_note:
             parts.append(self.mentioned_in(note))
         return "\n".join(parts)
 
@@ -143,22 +144,22 @@ class Renderer:
                 out.append(line)
                 continue
             task = tasks.get(note.body_line + index)
+            anchor = ""
             if task is not None:
                 line = self.task_line(line, task, page_src)
             else:
                 block = obsidian.block_id(line)
                 if block:
                     anchor = f' <a id="^{block[1]}" class="ma-block"></a>' if own_page else ""
-                    line = block[0] + anchor
+                    line = block[0]
             embed = _lone_embed(line)
             if embed is not None:
-                out.append(self.embed_block(embed, line, note, page_src, stack, skeleton))
-                continue
-            out.append(
-                obsidian.map_prose(
+                line = self.embed_block(embed, line, note, page_src, stack, skeleton)
+            else:
+                line = obsidian.map_prose(
                     line, lambda piece: self.inline(piece, note, page_src, stack, skeleton)
                 )
-            )
+            out.append(line + anchor)
         return "\n".join(out)
 
     def inline(
@@ -170,8 +171,33 @@ class Renderer:
                 return match.group()
             return self.wikilink(link, note, page_src, skeleton)
 
+        if "](" in piece:
+            piece = obsidian.MARKDOWN_LINK.sub(
+                lambda m: self.markdown_link(m, note, page_src, skeleton), piece
+            )
         piece = obsidian.WIKILINK.sub(replace, piece)
         return obsidian.replace_tags(piece, lambda tag: self.tag_markdown(tag, page_src))
+
+    def markdown_link(self, match: re.Match[str], note: Note, page_src: str, skeleton: bool) -> str:
+        """An ordinary Markdown link, made relative to the page it is shown on (an embed moves
+        it) and, where its path is wrong, found by name as Obsidian finds it."""
+        local = obsidian.local_target(match.group(3))
+        if local is None or not local[0]:
+            return match.group()
+        bang, text, title = match.group(1), match.group(2), match.group(4) or ""
+        target = self.links.markdown_target(local[0], note.path)
+        if target.kind in ("note", "attachment"):
+            assert target.path is not None
+            fragment = local[1]
+            if fragment and target.kind == "note" and not skeleton and not fragment.startswith("^"):
+                found = self._find_heading(
+                    self.page_headings(self.archive.notes[target.path]), 0, fragment
+                )
+                fragment = found[2] if found else fragment
+            return f"{bang}[{text}]({relative_link(page_src, target.path, fragment)}{title})"
+        if target.kind == "withheld":
+            return text
+        return f'<span class="ma-unresolved" title="Not in the vault">{text}</span>'
 
     def wikilink(self, link: obsidian.Wikilink, note: Note, page_src: str, skeleton: bool) -> str:
         if not link.target:
@@ -259,17 +285,23 @@ class Renderer:
             return indent + self.wikilink(link, note, page_src, skeleton)
         assert target.path is not None
         embedded = self.archive.notes[target.path]
+        # A note may embed other sections of itself: a cycle is the same section again.
+        part = (
+            target.path
+            + "".join(f"#{h}" for h in link.headings)
+            + (f"#^{link.block}" if link.block else "")
+        )
         text_link = self.target_link(target, escape_md(embedded.title), page_src)
-        if target.path in stack or len(stack) > MAX_EMBED_DEPTH:
-            why = "cycle" if target.path in stack else f"more than {MAX_EMBED_DEPTH} levels"
+        if part in stack or len(stack) > MAX_EMBED_DEPTH:
+            why = "cycle" if part in stack else f"more than {MAX_EMBED_DEPTH} levels"
             key = (
                 "embed",
                 why,
-                *sorted(stack[stack.index(target.path) :] if target.path in stack else stack[:1]),
+                *sorted(stack[stack.index(part) :] if part in stack else stack[:1]),
             )
             if key not in self._reported and not skeleton:
                 self._reported.add(key)
-                chain = " → ".join([*stack, target.path])
+                chain = " → ".join([*stack, part])
                 self.problems.append(Problem(note.path, f"embed stopped ({why}): {chain}"))
             return (
                 f'{indent}<span class="ma-embed-stopped">Embed stopped ({why}): {text_link}</span>'
@@ -282,7 +314,7 @@ class Renderer:
         inner = self.body(
             embedded,
             page_src,
-            (*stack, target.path),
+            (*stack, part),
             own_page=False,
             skeleton=skeleton,
             text=section,
@@ -320,14 +352,10 @@ class Renderer:
         position = 0
         found: tuple[int, str, str] | None = None
         for wanted in link.headings:
-            key = obsidian.plain_text(wanted).casefold()
-            for i in range(position, len(headings)):
-                if headings[i][1].casefold() == key:
-                    found, position = headings[i], i + 1
-                    break
-            else:
-                found = None
+            found = self._find_heading(headings, position, wanted)
+            if found is None:
                 break
+            position = headings.index(found) + 1
         if found is None:
             report = ("heading", source.path, target.path, *link.headings)
             if report not in self._reported:
@@ -341,6 +369,21 @@ class Renderer:
                 )
             return ""
         return found[2]
+
+    def _find_heading(
+        self, headings: list[tuple[int, str, str]], start: int, wanted: str
+    ) -> tuple[int, str, str] | None:
+        """The first heading from `start` whose text matches, as written or, as Obsidian
+        forgives, up to punctuation (`#hasTag` finds `hasTag()`)."""
+        text = obsidian.plain_text(wanted).casefold()
+        for heading in headings[start:]:
+            if heading[1].casefold() == text:
+                return heading
+        slug = self.heading_slugify(text, "-")
+        for heading in headings[start:]:
+            if self.heading_slugify(heading[1].casefold(), "-") == slug:
+                return heading
+        return None
 
     def page_headings(self, note: Note) -> list[tuple[int, str, str]]:
         """(level, text, id) of each heading on the note's page, ids made as the toc

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from . import obsidian
 
-TASK_LINE = re.compile(r"^(\s*(?:>\s*)*)([-*+]|\d+[.)]) \[(.)\] ?(.*)$")
+TASK_LINE = re.compile(r"^(\s*(?:>\s*)*)([-*+]|\d+[.)]) \[(.)\][ \t]+(\S.*)$")
 _VS = "\ufe0f?"
 _DATE_FIELDS = {
     "due": "📅📆🗓",

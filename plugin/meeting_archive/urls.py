@@ -15,9 +15,13 @@ import hashlib
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+# What RFC 3986 allows unescaped in a fragment: Material's tag anchors (`tag:x/y`) and block
+# ids (`^id`) must reach the page as written, or MkDocs' anchor check cannot find them.
+_FRAGMENT_SAFE = "/?:@!$&'()*+,;=^~"
 
 
 def note_key(name: str) -> str:
@@ -80,11 +84,23 @@ def relative_link(from_vault_path: str, to_vault_path: str, fragment: str = "") 
     if to_vault_path == from_vault_path:
         path = ""
     else:
-        start = posixpath.dirname(from_vault_path) or "."
-        path = quote(posixpath.relpath(to_vault_path, start), safe="/")
+        path = _relative_path(from_vault_path.rpartition("/")[0], to_vault_path)
     if fragment:
-        return f"{path}#{quote(fragment, safe='^')}"
+        return f"{path}#{quote(fragment, safe=_FRAGMENT_SAFE)}"
     return path or "#"
+
+
+@lru_cache(maxsize=1 << 16)
+def _relative_path(from_folder: str, to_path: str) -> str:
+    """Both paths are clean vault paths, so plain string work is enough (posixpath.relpath
+    would consult the working directory on every call: this is on the hot path of every link)."""
+    start = from_folder.split("/") if from_folder else []
+    target = to_path.split("/")
+    common = 0
+    while common < len(start) and common < len(target) - 1 and start[common] == target[common]:
+        common += 1
+    parts = [".."] * (len(start) - common) + target[common:]
+    return quote("/".join(parts), safe="/")
 
 
 def inside_vault(path: str) -> str | None:
