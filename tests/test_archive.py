@@ -1,0 +1,130 @@
+"""The `archive` fixture vault: entities, action items, decisions and escaping, asserted on the
+built HTML of the generated pages."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+import pytest
+
+from conftest import FIXTURES, Built, article, build_vault, follow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    tmp = tmp_path_factory.mktemp("archive")
+    shutil.copytree(FIXTURES / "archive" / "vault", tmp / "vault")
+    return build_vault(tmp / "vault", tmp)
+
+
+def table_rows(built: Built, url: str, heading_id: str) -> list[list[str]]:
+    """The text of each row of the first table after the heading with `heading_id`."""
+    page = article(built.html(url))
+    heading = page.css_first(f'[id="{heading_id}"]')
+    assert heading is not None, f"#{heading_id} not on {url}"
+    node = heading.next
+    while node is not None and node.tag != "table":
+        node = node.next
+    assert node is not None, f"no table after #{heading_id} on {url}"
+    return [[td.text(strip=True) for td in tr.css("td")] for tr in node.css("tbody tr")]
+
+
+def test_people_are_merged_through_aliases(site: Built) -> None:
+    people = {p.parent.name for p in (site.site / "people").glob("*/index.html")}
+    assert people == {"jai-menon", "priya-raman", "sam-okafor", "priya-shah",
+                      "img-src-x-onerror-alert-name"}
+    # `[[Jai]]`, `Jai Menon` in participants and People/Jai Menon.md are one person
+    rows = table_rows(site, "people/jai-menon/", "meetings")
+    assert [r[1] for r in rows] == ["Globex follow-up", "Globex QBR", "<script>alert('title')</script> & <b>bold</b>"]
+
+
+def test_accounts_from_fields_notes_aliases_and_tags(site: Built) -> None:
+    accounts = {p.parent.name for p in (site.site / "accounts").glob("*/index.html")}
+    assert accounts == {"globex", "umbrella", "initech"}
+    # '[[GX]]' is Globex's alias: both meetings are Globex's, newest first
+    rows = table_rows(site, "accounts/globex/", "meetings")
+    assert [r[:2] for r in rows] == [["2025-06-02", "Globex follow-up"], ["2025-01-10", "Globex QBR"]]
+    # an account that appears only as a tag
+    assert [r[1] for r in table_rows(site, "accounts/initech/", "meetings")] == ["Initech intro"]
+
+
+def test_decisions_log_newest_first(site: Built) -> None:
+    rows = table_rows(site, "accounts/globex/", "decisions")
+    assert [r[1] for r in rows] == ["Pilot starts in July.", "Renew for two years.", "Keep the current support tier."]
+    assert [r[0] for r in rows] == ["2025-06-02", "2025-01-10", "2025-01-10"]
+
+
+def test_owner_resolution(site: Built) -> None:
+    # first name (@Jai), full name (@Jai Menon); done and cancelled items are not open
+    jai = table_rows(site, "people/jai-menon/", "open-action-items")
+    assert [r[1] for r in jai] == ["Send the renewal deck", "Check markup in tasks", "Collect references"]
+    # alias (@PR, @Sammy)
+    assert [r[1] for r in table_rows(site, "people/priya-raman/", "open-action-items")] == ["Share the usage report"]
+    assert [r[1] for r in table_rows(site, "people/sam-okafor/", "open-action-items")] == ["Draft the contract"]
+    # an ambiguous first name is kept as written, with an info line
+    infos = site.messages(logging.INFO)
+    assert any("@Priya could be Priya Raman or Priya Shah: kept as written" in m for m in infos), infos
+
+
+def test_action_board_order_and_owners(site: Built) -> None:
+    page = article(site.html("actions/"))
+    rows = [[td.text(strip=True) for td in tr.css("td")] for tr in page.css("table tbody tr")]
+    assert [r[1] for r in rows] == [
+        "Send the renewal deck", "Share the usage report", "Call back the CTO",
+        "Draft the contract", "Ask legal", "Check markup in tasks", "Collect references",
+    ]
+    owners = {r[1]: r[2] for r in rows}
+    assert owners["Call back the CTO"] == "@Priya"
+    assert owners["Ask legal"] == "@Nobody Known"
+    assert owners["Draft the contract"] == "Sam Okafor"
+    # overdue against the build date without scripts
+    overdue = [s.text() for s in page.css("span.ma-overdue")]
+    assert overdue == ["2025-01-20", "2025-02-01", "2025-04-01"]
+
+
+def test_action_items_link_to_their_line(site: Built) -> None:
+    page = article(site.html("actions/"))
+    link = next(a for a in page.css("td a") if a.text() == "Send the renewal deck")
+    path, fragment = follow("actions/", link.attributes["href"] or "")
+    assert (path, fragment) == ("meetings/2025-01-10-globex-qbr/", "task-1")
+    meeting = article(site.html(path))
+    item = meeting.css_first(f'[id="{fragment}"]')
+    assert item is not None and "Send the renewal deck" in item.parent.text()
+
+
+def test_topics_list_mentions(site: Built) -> None:
+    page = article(site.html("topics/project-nimbus/"))
+    assert [a.text() for a in page.css("li a")] == ["Initech intro", "<script>alert('title')</script> & <b>bold</b>"]
+
+
+def test_index_tables(site: Built) -> None:
+    page = article(site.html("people/"))
+    rows = {r.css("td")[0].text(strip=True): [td.text(strip=True) for td in r.css("td")] for r in page.css("tbody tr")}
+    assert rows["Jai Menon"][1:] == ["3", "2025-06-02", "3"]
+    meetings = article(site.html("meetings/"))
+    assert [h.text(strip=True) for h in meetings.css("h2")] == ["2025", "2024"]
+
+
+def test_html_from_notes_shows_as_text_everywhere(site: Built) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    for page in site.pages():
+        tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+        assert not [s for s in tree.css("script") if "alert(" in s.text()], page
+        assert not [n for n in tree.css("[onerror]")], page
+    url = "meetings/2024-12-01-script-alert-title-script-b-bold-b/"
+    title = LexborHTMLParser(site.html(url)).css_first("title").text()
+    assert title.startswith("<script>alert('title')</script> & <b>bold</b>")
+    meeting = article(site.html(url))
+    assert meeting.css_first("h1").text(strip=True).startswith("<script>alert('title')</script> & <b>bold</b>")
+    assert "<img src=x onerror=alert('name')>" in meeting.text()
+    assert meeting.css("script") == [] and meeting.css("img") == []
+
+
+def test_dashboard(site: Built) -> None:
+    home = article(site.html(""))
+    text = home.text()
+    assert "4 Meetings" in text and "3 Accounts" in text and "7 Open action items" in text
+    latest = [a.text() for a in home.css("table")[0].css("tbody tr td:nth-child(2) a")]
+    assert latest[0] == "Globex follow-up"
