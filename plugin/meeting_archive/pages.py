@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from . import obsidian
 from .model import Archive, Decision, Entity, Note, Task
-from .render import PRIORITY_LABEL, escape_md
-from .urls import note_key, relative_link
+from .render import PRIORITY_LABEL, anchor, escape_md
+from .urls import note_key
 
 MEETINGS_ON_INDEX = 400
 """Above this many meetings, meetings/ lists months and each month gets its own page, so that
@@ -30,19 +30,20 @@ class PageWriter:
     relative to the page being written (`page_src`)."""
 
     archive: Archive
+    href: Callable[[str, str, str], str]
     src_of_entity: Callable[[Entity], str]
     listing_limit: int = 20
 
     # -- links ---------------------------------------------------------------------------
 
     def entity_link(self, entity: Entity, page_src: str) -> str:
-        return f"[{escape_md(entity.name)}]({relative_link(page_src, self.src_of_entity(entity))})"
+        return anchor(self.href(page_src, self.src_of_entity(entity), ""), escape_md(entity.name))
 
     def note_link(self, note: Note, page_src: str) -> str:
-        return f"[{escape_md(note.title)}]({relative_link(page_src, note.path)})"
+        return anchor(self.href(page_src, note.path, ""), escape_md(note.title))
 
     def task_link(self, task: Task, page_src: str, text: str) -> str:
-        return f"[{text}]({relative_link(page_src, task.meeting.path, task.anchor)})"
+        return anchor(self.href(page_src, task.meeting.path, task.anchor), text)
 
     def __post_init__(self) -> None:
         self._by_name: dict[str, dict[str, Entity]] = {}
@@ -294,7 +295,7 @@ class PageWriter:
         out.append("\n| Month | Meetings |\n|---|---:|\n")
         for month, items in months:
             out.append(
-                f"| [{_month_name(month)}]({relative_link(page_src, month_src(month))}) | {len(items)} |\n"
+                f"| {anchor(self.href(page_src, month_src(month), ''), _month_name(month))} | {len(items)} |\n"
             )
         return "".join(out)
 
@@ -322,7 +323,7 @@ class PageWriter:
         open_tasks = self._open
 
         def link(section: str) -> str:
-            return relative_link(page_src, src_of_index(section))
+            return self.href(page_src, src_of_index(section), "")
 
         cards = [
             ("Meetings", len(a.meetings), "meetings"),
@@ -331,7 +332,9 @@ class PageWriter:
             ("Topics", len(a.topics), "topics"),
             ("Open action items", len(open_tasks), "actions"),
         ]
-        grid = "\n".join(f"-   **[{n} {label}]({link(section)})**" for label, n, section in cards)
+        grid = "\n".join(
+            f"-   **{anchor(link(section), f'{n} {label}')}**" for label, n, section in cards
+        )
         active = sorted(a.accounts.values(), key=lambda e: (-len(e.meetings), e.name.casefold()))
         active_rows = "\n".join(
             f"| {self.entity_link(e, page_src)} | {len(e.meetings)} | {_date(e.last_meeting) if e.last_meeting else '—'} |"

@@ -11,7 +11,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs_gen_files.editor import FilesEditor
 
-from . import _current, pages, site
+from . import _current, pages, site, urls
 from .archive import ArchiveBuild, build_archive
 from .config import MeetingArchiveConfig
 from .model import Problem
@@ -60,8 +60,10 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         archive = build.archive
         _current.set(archive)
 
-        sources = site.GeneratedSources({f.src_uri.casefold() for f in files})
+        hrefs = urls.Hrefs(config.use_directory_urls)
+        sources = site.GeneratedSources({f.src_uri.casefold() for f in files}, hrefs)
         for note in archive.notes.values():
+            hrefs.page_of[note.path] = note.page_path
             note_file = files.get_file_from_path(note.path)
             if note_file is not None:
                 site.set_page_path(note_file, note.page_path, config.use_directory_urls)
@@ -70,11 +72,12 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self.renderer = Renderer(
             archive,
             build.links,
+            hrefs,
             sources.of_entity,
             tag_link=lambda tag: (sources.of_index("tags"), tag_anchor(tag) if tag_anchor else ""),
             heading_slugify=site.heading_slugify(config),
         )
-        self.writer = pages.PageWriter(archive, sources.of_entity, self.config.listing_limit)
+        self.writer = pages.PageWriter(archive, hrefs, sources.of_entity, self.config.listing_limit)
         dashboard = self.config.home_dashboard and "" not in {
             n.page_path for n in archive.notes.values()
         }

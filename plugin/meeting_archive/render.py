@@ -41,13 +41,21 @@ def escape_md(text: str) -> str:
     return re.sub(r"([\\\[\]`*_|])", r"\\\1", text)
 
 
+def anchor(href: str, text: str, css: str = "") -> str:
+    """A finished link: `text` is already escaped Markdown, `href` a relative URL."""
+    cls = f' class="{css}"' if css else ""
+    return f'<a href="{html.escape(href)}"{cls}>{text}</a>'
+
+
 @dataclass
 class Renderer:
-    """Renders notes of one build. `src_of_entity` gives the source path of an entity's page;
-    `tag_link` the (source path, fragment) of a tag on the tags index."""
+    """Renders notes of one build. `href` gives the relative URL from one page's source path to
+    another's; `src_of_entity` the source path of an entity's page; `tag_link` the (source path,
+    fragment) of a tag on the tags index."""
 
     archive: Archive
     links: Links
+    href: Callable[[str, str, str], str]
     src_of_entity: Callable[[Entity], str]
     tag_link: Callable[[str], tuple[str, str]]
     heading_slugify: Slugify = default_slugify
@@ -115,13 +123,10 @@ class Renderer:
 
     def note_item(self, note: Note, page_src: str) -> str:
         date = f"{note.date.isoformat()} · " if note.date else ""
-        return f"- {date}[{escape_md(note.title)}]({relative_link(page_src, note.path)})"
+        return f"- {date}{anchor(self.href(page_src, note.path, ''), escape_md(note.title))}"
 
     def entity_href(self, entity: Entity, page_src: str) -> str:
-        return relative_link(page_src, self.src_of_entity(entity))
-
-    def note_href(self, note: Note, page_src: str, fragment: str = "") -> str:
-        return relative_link(page_src, note.path, fragment)
+        return self.href(page_src, self.src_of_entity(entity), "")
 
     # -- bodies --------------------------------------------------------------------------
 
@@ -215,33 +220,31 @@ class Renderer:
     def target_link(self, target: Target, text: str, page_src: str, fragment: str = "") -> str:
         if target.kind in ("note", "attachment"):
             assert target.path is not None
-            return f"[{text}]({relative_link(page_src, target.path, fragment)})"
+            return anchor(self.href(page_src, target.path, fragment), text)
         if target.kind == "entity" and target.entity is not None:
-            return f"[{text}]({self.entity_href(target.entity, page_src)})"
+            return anchor(self.entity_href(target.entity, page_src), text)
         if target.kind == "withheld":
             return text
         return f'<span class="ma-unresolved" title="Not in the vault">{text}</span>'
 
     def attachment_embed(self, link: obsidian.Wikilink, target: Target, page_src: str) -> str:
         assert target.path is not None
-        href = relative_link(page_src, target.path)
+        href = self.href(page_src, target.path, "")
         name = posixpath.basename(target.path)
         if posixpath.splitext(name)[1].lower() not in IMAGE_EXTENSIONS:
-            return f"[{escape_md(link.alias or name)}]({href}){{ .ma-attachment }}"
+            return anchor(href, escape_md(link.alias or name), "ma-attachment")
         size = re.fullmatch(r"\s*(\d+)(?:x(\d+))?\s*", link.alias or "")
         attrs = ""
         if size:
-            attrs = (
-                f'{{ width="{size.group(1)}"'
-                + (f' height="{size.group(2)}"' if size.group(2) else "")
-                + " }"
+            attrs = f' width="{size.group(1)}"' + (
+                f' height="{size.group(2)}"' if size.group(2) else ""
             )
         alt = "" if size else (link.alias or posixpath.splitext(name)[0])
-        return f"![{escape_md(alt)}]({href}){attrs}"
+        return f'<img src="{html.escape(href)}" alt="{html.escape(alt)}"{attrs}>'
 
     def tag_markdown(self, tag: str, page_src: str) -> str:
         src, fragment = self.tag_link(tag)
-        return f"[#{escape_md(tag)}]({relative_link(page_src, src, fragment)}){{ .ma-tag }}"
+        return anchor(self.href(page_src, src, fragment), f"#{escape_md(tag)}", "ma-tag")
 
     def task_line(self, line: str, task: Task, page_src: str) -> str:
         """A task with its fields shown: owner (linked), due date, priority; and its anchor."""
@@ -249,7 +252,7 @@ class Renderer:
         prefix = match.group(1) if match else ""
         meta: list[str] = []
         if task.owner is not None:
-            meta.append(f"[{escape_md(task.owner.name)}]({self.entity_href(task.owner, page_src)})")
+            meta.append(anchor(self.entity_href(task.owner, page_src), escape_md(task.owner.name)))
         elif task.owner_name:
             meta.append(f"@{escape_md(task.owner_name)}")
         if task.due:

@@ -149,6 +149,7 @@ class GeneratedSources:
     """Source paths of generated pages, chosen so that none collides with a vault file."""
 
     taken: set[str]
+    hrefs: urls.Hrefs
     by_page: dict[str, str] = field(default_factory=dict)
 
     def src(self, page_path: str, is_index: bool = False) -> str:
@@ -160,6 +161,7 @@ class GeneratedSources:
             src = f"_archive/{src}"
         self.by_page[page_path] = src
         self.taken.add(src.casefold())
+        self.hrefs.page_of[src] = page_path
         return src
 
     def of_entity(self, entity: Entity) -> str:

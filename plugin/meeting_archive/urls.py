@@ -15,8 +15,11 @@ import hashlib
 import posixpath
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
+
+from mkdocs.utils import get_relative_url
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 # What RFC 3986 allows unescaped in a fragment: Material's tag anchors (`tag:x/y`) and block
@@ -29,6 +32,10 @@ def note_key(name: str) -> str:
     return unicodedata.normalize("NFC", name).replace("\\", "/").strip().casefold()
 
 
+MAX_SLUG = 100
+"""Longest slug (characters): far below the 255-byte limit on a file name."""
+
+
 def slugify(text: str) -> str:
     """A URL slug: ASCII letters and digits joined by '-'.
 
@@ -38,6 +45,10 @@ def slugify(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text)
     ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
     slug = _NON_SLUG.sub("-", ascii_text).strip("-")
+    if len(slug) > MAX_SLUG:
+        # A file name has at most 255 bytes: a long title or link name is cut at a word.
+        cut = slug[: MAX_SLUG + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else cut[:MAX_SLUG]
     if slug:
         return slug
     digest = hashlib.sha1(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()
@@ -122,3 +133,32 @@ def page_url(page_path: str, use_directory_urls: bool) -> str:
     if not page_path:
         return "./" if use_directory_urls else "index.html"
     return page_path + "/" if use_directory_urls else page_path + ".html"
+
+
+@dataclass
+class Hrefs:
+    """Relative hrefs between pages, from the pages' source paths.
+
+    The plugin writes its own links as finished HTML (`<a href=…>`) rather than as Markdown
+    links to `.md` files: Python-Markdown's link pattern and MkDocs' link rewriting cost more
+    than the rest of a page's rendering, and every target here is known to exist.
+    """
+
+    use_directory_urls: bool
+    page_of: dict[str, str] = field(default_factory=dict)
+    """Source path → page path, for notes and generated pages; other files are attachments."""
+
+    def url(self, src: str) -> str:
+        page = self.page_of.get(src)
+        return quote(src, safe="/") if page is None else page_url(page, self.use_directory_urls)
+
+    def __call__(self, from_src: str, to_src: str, fragment: str = "") -> str:
+        anchor = f"#{quote(fragment, safe=_FRAGMENT_SAFE)}" if fragment else ""
+        if to_src == from_src and anchor:
+            return anchor
+        return _relative_url(self.url(to_src), self.url(from_src)) + anchor
+
+
+@lru_cache(maxsize=1 << 16)
+def _relative_url(url: str, other: str) -> str:
+    return get_relative_url(url, other)
