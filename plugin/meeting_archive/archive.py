@@ -13,7 +13,7 @@ from typing import Literal
 
 from . import obsidian, tasks
 from .model import Archive, Decision, Entity, EntityKind, Note, Problem, Task, section_of
-from .resolve import Resolver
+from .resolve import Resolution, Resolver
 from .urls import inside_vault, note_key, slugify, vault_page_path
 from .vault import VaultRead
 
@@ -41,9 +41,21 @@ class Links:
     notes: dict[str, Note]
     entity_of_note: dict[str, Entity] = field(default_factory=dict)
     entity_by_name: dict[str, Entity] = field(default_factory=dict)
+    _cache: dict[str, Target] = field(default_factory=dict)
 
     def target(self, link: obsidian.Wikilink, from_path: str) -> Target:
+        """Where `[[link]]` in the note at `from_path` leads. Cached: a vault names the same
+        people and accounts thousands of times, and only the folder changes the answer."""
+        cached = self._cache.get(link.target)
+        if cached is not None:
+            return cached
         found = self.resolver.resolve(link.target, from_path)
+        target = self._target(link, found)
+        if found.anywhere and target.kind != "unresolved":
+            self._cache[link.target] = target
+        return target
+
+    def _target(self, link: obsidian.Wikilink, found: Resolution) -> Target:
         if found.path is not None:
             kind: TargetKind = "note" if found.path in self.notes else "attachment"
             return Target(kind, found.path, self.entity_of_note.get(found.path), found.ambiguous)

@@ -1,8 +1,11 @@
 """The generated pages: entity pages and sections, index pages, the action-item board, the
-home dashboard and the tags index, as Markdown built from the archive model.
+home dashboard and the tags index.
 
-Material's own components are used (tables, admonitions, grid cards); every string that came
-from a note goes through `escape_md`.
+Each page is Markdown for what Markdown is good at (title, headings, a sentence, Material's
+admonitions and grid cards) with placeholders where its listings go (see fragments.py); the
+listings are HTML tables made here from the model. Every string from a note is escaped: with
+`escape_md` in Markdown, with `esc` in HTML. Long listings are split into pages of
+`LISTING_PAGE` rows, so that no page grows with the vault.
 """
 
 from __future__ import annotations
@@ -12,40 +15,57 @@ import html
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from . import obsidian
+from .fragments import Fragments
 from .model import Archive, Decision, Entity, Note, Task
 from .render import PRIORITY_LABEL, anchor, escape_md
 from .urls import note_key
 
+LISTING_PAGE = 200
+"""Rows per page of a long listing (the board, a topic's mentions, the index tables)."""
 MEETINGS_ON_INDEX = 400
-"""Above this many meetings, meetings/ lists months and each month gets its own page, so that
-no page grows with the vault."""
+"""Above this many meetings, meetings/ lists months and each month gets its own page."""
+
+Href = Callable[[str, str, str], str]
+_TASK_HEAD = ["Due", "Action item", "Owner", "Account", "Priority", "Meeting"]
+
+
+def esc(text: str) -> str:
+    """Text from a note, for HTML."""
+    return html.escape(text, quote=True)
+
+
+def table(head: list[str], rows: Iterable[list[str]], css: str = "") -> str:
+    cls = f' class="{css}"' if css else ""
+    out = [f"<table{cls}><thead><tr>", *(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>"]
+    for row in rows:
+        out.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def plain(markdown: str) -> str:
+    """A task's or decision's text for a listing: links shown as their text, markup dropped."""
+    return esc(obsidian.plain_text(markdown))
 
 
 @dataclass
 class PageWriter:
-    """Writes generated pages. `src_of_entity` gives an entity page's source path; every link is
-    relative to the page being written (`page_src`)."""
+    """Writes generated pages and sections. `href(from_src, to_src, fragment)` gives relative
+    URLs between source paths; `src_of_entity` an entity page's source path."""
 
     archive: Archive
-    href: Callable[[str, str, str], str]
+    href: Href
     src_of_entity: Callable[[Entity], str]
     listing_limit: int = 20
-
-    # -- links ---------------------------------------------------------------------------
-
-    def entity_link(self, entity: Entity, page_src: str) -> str:
-        return anchor(self.href(page_src, self.src_of_entity(entity), ""), escape_md(entity.name))
-
-    def note_link(self, note: Note, page_src: str) -> str:
-        return anchor(self.href(page_src, note.path, ""), escape_md(note.title))
-
-    def task_link(self, task: Task, page_src: str, text: str) -> str:
-        return anchor(self.href(page_src, task.meeting.path, task.anchor), text)
+    fragments: Fragments = field(default_factory=Fragments)
 
     def __post_init__(self) -> None:
+        # Indexes built once, so that no page walks every task, decision or entity.
         self._by_name: dict[str, dict[str, Entity]] = {}
         for kind, section in (("person", self.archive.people), ("account", self.archive.accounts)):
             by_key = self._by_name[kind] = {}
@@ -54,7 +74,6 @@ class PageWriter:
             for entity in section.values():
                 for alias in entity.aliases:
                     by_key.setdefault(note_key(alias), entity)
-        # Indexes built once, so that no entity page walks every task or decision.
         self._open = self.archive.open_tasks()
         self._open_rank = {id(t): i for i, t in enumerate(self._open)}
         self._open_by_owner: dict[int, list[Task]] = {}
@@ -71,68 +90,27 @@ class PageWriter:
             for meeting in account.meetings:
                 self._accounts_of_meeting.setdefault(id(meeting), []).append(account)
 
-    def names(self, names: Iterable[str], kind: str, page_src: str) -> str:
+    # -- links and cells -----------------------------------------------------------------
+
+    def entity_link(self, entity: Entity, src: str) -> str:
+        return anchor(self.href(src, self.src_of_entity(entity), ""), esc(entity.name))
+
+    def note_link(self, note: Note, src: str) -> str:
+        return anchor(self.href(src, note.path, ""), esc(note.title))
+
+    def task_link(self, task: Task, src: str) -> str:
+        return anchor(
+            self.href(src, task.meeting.path, task.anchor), plain(task.text) or "(no text)"
+        )
+
+    def names(self, names: Iterable[str], kind: str, src: str) -> str:
         """Names from a note's fields, each linked to its entity's page."""
         by_key = self._by_name[kind]
         shown = []
         for name in names:
             entity = by_key.get(note_key(name))
-            shown.append(self.entity_link(entity, page_src) if entity else escape_md(name))
-        return ", ".join(shown)
-
-    def meeting_accounts(self, meeting: Note, page_src: str) -> str:
-        return self.names(meeting.accounts, "account", page_src) or "—"
-
-    def meeting_people(self, meeting: Note, page_src: str) -> str:
-        return self.names(meeting.people, "person", page_src) or "—"
-
-    # -- tables --------------------------------------------------------------------------
-
-    def meetings_table(self, meetings: list[Note], page_src: str, columns: str = "account") -> str:
-        if not meetings:
-            return "_No meetings yet._\n"
-        head = {"account": "Account", "people": "Attendees", "both": "Account | Attendees"}[columns]
-        rows = [
-            f"| Date | Meeting | {head} |",
-            "|---|---|" + "---|" * (2 if columns == "both" else 1),
-        ]
-        for m in meetings:
-            cells = {
-                "account": self.meeting_accounts(m, page_src),
-                "people": self.meeting_people(m, page_src),
-                "both": f"{self.meeting_accounts(m, page_src)} | {self.meeting_people(m, page_src)}",
-            }[columns]
-            rows.append(f"| {_date(m.date)} | {self.note_link(m, page_src)} | {cells} |")
-        return "\n".join(rows) + "\n"
-
-    def tasks_table(
-        self, tasks: list[Task], page_src: str, owner: bool = True, account: bool = False
-    ) -> str:
-        if not tasks:
-            return "_No open action items._\n"
-        head = (
-            ["Due", "Action item"]
-            + (["Owner"] if owner else [])
-            + (["Account"] if account else [])
-            + ["Priority", "Meeting"]
-        )
-        rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        for t in tasks:
-            cells = [self.due(t.due), self.task_link(t, page_src, plain(t.text) or "(no text)")]
-            if owner:
-                cells.append(
-                    self.entity_link(t.owner, page_src)
-                    if t.owner
-                    else (f"@{escape_md(t.owner_name)}" if t.owner_name else "—")
-                )
-            if account:
-                cells.append(self.meeting_accounts(t.meeting, page_src))
-            cells += [
-                PRIORITY_LABEL.get(t.priority or "", "—"),
-                self.note_link(t.meeting, page_src),
-            ]
-            rows.append("| " + " | ".join(cells) + " |")
-        return "\n".join(rows) + "\n"
+            shown.append(self.entity_link(entity, src) if entity else esc(name))
+        return ", ".join(shown) or "—"
 
     def due(self, due: dt.date | None) -> str:
         """A due date that the page's script marks overdue against the reader's today; the
@@ -144,60 +122,132 @@ class PageWriter:
             f'<span class="ma-due{overdue}" data-due="{due.isoformat()}">{due.isoformat()}</span>'
         )
 
-    def decisions_list(self, decisions: list[Decision], page_src: str) -> str:
-        if not decisions:
-            return "_No decisions recorded._\n"
-        rows = ["| Date | Decision | Meeting |", "|---|---|---|"]
-        for d in decisions:
-            rows.append(
-                f"| {_date(d.meeting.date)} | {plain(d.text)} | {self.note_link(d.meeting, page_src)} |"
+    # -- tables --------------------------------------------------------------------------
+
+    def meetings_table(
+        self, meetings: list[Note], src: str, account: bool = True, people: bool = True
+    ) -> str:
+        if not meetings:
+            return "<p><em>No meetings yet.</em></p>"
+        head = (
+            ["Date", "Meeting"]
+            + (["Account"] if account else [])
+            + (["Attendees"] if people else [])
+        )
+        rows = []
+        for m in meetings:
+            row = [_date(m.date), self.note_link(m, src)]
+            if account:
+                row.append(self.names(m.accounts, "account", src))
+            if people:
+                row.append(self.names(m.people, "person", src))
+            rows.append(row)
+        return table(head, rows)
+
+    def tasks_table(
+        self, tasks: list[Task], src: str, owner: bool = True, account: bool = False
+    ) -> str:
+        if not tasks:
+            return "<p><em>No open action items.</em></p>"
+        head = [h for h in _TASK_HEAD if (owner or h != "Owner") and (account or h != "Account")]
+        return table(head, (self.task_row(t, src, owner, account) for t in tasks))
+
+    def task_row(self, t: Task, src: str, owner: bool, account: bool) -> list[str]:
+        row = [self.due(t.due), self.task_link(t, src)]
+        if owner:
+            row.append(
+                self.entity_link(t.owner, src)
+                if t.owner
+                else (f"@{esc(t.owner_name)}" if t.owner_name else "—")
             )
-        return "\n".join(rows) + "\n"
+        if account:
+            row.append(self.names(t.meeting.accounts, "account", src))
+        return [*row, PRIORITY_LABEL.get(t.priority or "", "—"), self.note_link(t.meeting, src)]
+
+    def decisions_table(self, decisions: list[Decision], src: str) -> str:
+        if not decisions:
+            return "<p><em>No decisions recorded.</em></p>"
+        rows = [
+            [_date(d.meeting.date), plain(d.text), self.note_link(d.meeting, src)]
+            for d in decisions
+        ]
+        return table(["Date", "Decision", "Meeting"], rows)
+
+    def counted(self, counts: Counter[str], kind: str, src: str, limit: int | None = None) -> str:
+        items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:limit]
+        return (
+            "<ul>"
+            + "".join(f"<li>{self.names([n], kind, src)} ({c})</li>" for n, c in items)
+            + "</ul>"
+        )
+
+    def section(self, src: str, heading: str, ident: str, make: Callable[[], str]) -> str:
+        """A Markdown heading and the placeholder of its listing."""
+        return f"\n## {heading} {{ #{ident} }}\n" + self.fragments.add(src, make)
 
     # -- entity pages --------------------------------------------------------------------
 
-    def entity_page(self, entity: Entity, page_src: str) -> str:
+    def entity_page(self, entity: Entity, src: str) -> str:
         """A page for an entity that has no note of its own."""
-        title = escape_md(entity.name)
-        return _front(entity.name) + f"# {title}\n\n" + self.entity_sections(entity, page_src)
+        return (
+            _front(entity.name)
+            + f"# {escape_md(entity.name)}\n"
+            + self.entity_sections(entity, src)
+        )
 
-    def entity_sections(self, entity: Entity, page_src: str) -> str:
+    def entity_sections(self, entity: Entity, src: str) -> str:
         """What the archive knows of an entity, added below its note's text (if any)."""
         if entity.kind == "person":
-            return self.person_sections(entity, page_src)
+            return self.person_sections(entity, src)
         if entity.kind == "account":
-            return self.account_sections(entity, page_src)
-        return self.topic_sections(entity, page_src)
+            return self.account_sections(entity, src)
+        return self.mentions_section(entity, src)
 
-    def person_sections(self, person: Entity, page_src: str) -> str:
+    def person_sections(self, person: Entity, src: str) -> str:
         tasks = self._open_by_owner.get(id(person), [])
         accounts: Counter[str] = Counter()
         peers: Counter[str] = Counter()
         for m in person.meetings:
-            accounts.update(a for a in m.accounts)
-            peers.update(p for p in m.people)
-        own = {person.name.casefold(), *(a.casefold() for a in person.aliases)}
-        peers = Counter({k: v for k, v in peers.items() if k.casefold() not in own})
+            accounts.update(m.accounts)
+            peers.update(m.people)
+        own = {note_key(person.name), *(note_key(a) for a in person.aliases)}
+        peers = Counter({k: v for k, v in peers.items() if note_key(k) not in own})
         parts = [
-            f"\n## Open action items ({len(tasks)}) {{ #open-action-items }}\n\n",
-            self.tasks_table(tasks, page_src, owner=False, account=True),
-            f"\n## Meetings ({len(person.meetings)}) {{ #meetings }}\n\n",
-            self.meetings_table(person.meetings, page_src, "account"),
+            self.section(
+                src,
+                f"Open action items ({len(tasks)})",
+                "open-action-items",
+                lambda: self.tasks_table(tasks, src, owner=False, account=True),
+            ),
+            self.section(
+                src,
+                f"Meetings ({len(person.meetings)})",
+                "meetings",
+                lambda: self.meetings_table(person.meetings, src),
+            ),
         ]
         if accounts:
-            parts += [
-                "\n## Accounts met with { #accounts }\n\n",
-                _counted(accounts, lambda n: self.names([n], "account", page_src)),
-            ]
+            parts.append(
+                self.section(
+                    src,
+                    "Accounts met with",
+                    "accounts",
+                    lambda: self.counted(accounts, "account", src),
+                )
+            )
         if peers:
-            parts += [
-                "\n## Meets most with { #meets-most-with }\n\n",
-                _counted(peers, lambda n: self.names([n], "person", page_src), limit=10),
-            ]
-        parts.append(self.mention_list(person, page_src))
+            parts.append(
+                self.section(
+                    src,
+                    "Meets most with",
+                    "meets-most-with",
+                    lambda: self.counted(peers, "person", src, limit=10),
+                )
+            )
+        parts.append(self.mentions_section(person, src, always=False))
         return "".join(parts)
 
-    def account_sections(self, account: Entity, page_src: str) -> str:
+    def account_sections(self, account: Entity, src: str) -> str:
         tasks = sorted(
             (t for m in account.meetings for t in self._open_by_meeting.get(id(m), [])),
             key=lambda t: self._open_rank[id(t)],
@@ -207,165 +257,248 @@ class PageWriter:
         people: Counter[str] = Counter()
         for m in account.meetings:
             people.update(m.people)
-        latest = account.meetings[0] if account.meetings else None
         parts = []
-        if latest is not None:
+        if account.meetings:
+            latest = account.meetings[0]
+            who = ", ".join(escape_md(p) for p in latest.people) or "—"
             parts.append(
                 f'\n!!! abstract "Last meeting: {_date(latest.date)}"\n\n'
-                f"    {self.note_link(latest, page_src)} with {self.meeting_people(latest, page_src)}\n"
+                f"    {anchor(self.href(src, latest.path, ''), escape_md(latest.title))} with {who}\n"
             )
         parts += [
-            f"\n## Meetings ({len(account.meetings)}) {{ #meetings }}\n\n",
-            self.meetings_table(account.meetings, page_src, "people"),
-            "\n## People involved { #people-involved }\n\n",
-            _counted(people, lambda n: self.names([n], "person", page_src))
-            if people
-            else "_Nobody yet._\n",
-            f"\n## Open action items ({len(tasks)}) {{ #open-action-items }}\n\n",
-            self.tasks_table(tasks, page_src),
-            f"\n## Decisions ({len(decisions)}) {{ #decisions }}\n\n",
-            self.decisions_list(decisions, page_src),
-            self.mention_list(account, page_src),
+            self.section(
+                src,
+                f"Meetings ({len(account.meetings)})",
+                "meetings",
+                lambda: self.meetings_table(account.meetings, src, account=False),
+            ),
+            self.section(
+                src,
+                "People involved",
+                "people-involved",
+                lambda: (
+                    self.counted(people, "person", src) if people else "<p><em>Nobody yet.</em></p>"
+                ),
+            ),
+            self.section(
+                src,
+                f"Open action items ({len(tasks)})",
+                "open-action-items",
+                lambda: self.tasks_table(tasks, src),
+            ),
+            self.section(
+                src,
+                f"Decisions ({len(decisions)})",
+                "decisions",
+                lambda: self.decisions_table(decisions, src),
+            ),
+            self.mentions_section(account, src, always=False),
         ]
         return "".join(parts)
 
-    def topic_sections(self, topic: Entity, page_src: str) -> str:
-        return self.mention_list(topic, page_src, always=True)
-
-    def mention_list(self, entity: Entity, page_src: str, always: bool = False) -> str:
+    def mentions_section(self, entity: Entity, src: str, always: bool = True) -> str:
         mentions = [n for n in entity.mentions if n is not entity.note]
         if not mentions and not always:
             return ""
-        rows = [
-            f"- {_date(n.date) + ' · ' if n.date else ''}{self.note_link(n, page_src)}"
-            for n in mentions
-        ]
-        return (
-            f"\n## Mentioned in ({len(mentions)}) {{ #mentioned-in }}\n\n"
-            + ("\n".join(rows) or "_Nowhere yet._")
-            + "\n"
-        )
+
+        def make() -> str:
+            if not mentions:
+                return "<p><em>Nowhere yet.</em></p>"
+            rows = [
+                f"<li>{_date(n.date) + ' · ' if n.date else ''}{self.note_link(n, src)}</li>"
+                for n in mentions
+            ]
+            return "<ul>" + "".join(rows) + "</ul>"
+
+        return self.section(src, f"Mentioned in ({len(mentions)})", "mentioned-in", make)
 
     # -- index pages ---------------------------------------------------------------------
 
-    def entity_index(self, kind: str, title: str, entities: list[Entity], page_src: str) -> str:
+    def paged(
+        self,
+        path: str,
+        src_of: Callable[[str], str],
+        title: str,
+        intro: str,
+        head: list[str],
+        items: list[Any],
+        row: Callable[[Any, str], list[str]],
+    ) -> list[tuple[str, str]]:
+        """A listing over as many pages as it needs: `path`, `path/page-2`, … Rows are made
+        when the page is written, with links relative to that page."""
+        chunks = [items[i : i + LISTING_PAGE] for i in range(0, len(items), LISTING_PAGE)] or [[]]
+        paths = [path] + [f"{path}/page-{n}" for n in range(2, len(chunks) + 1)]
+        srcs = [src_of(p) for p in paths]
+        pages = []
+        for n, (src, chunk) in enumerate(zip(srcs, chunks, strict=True)):
+
+            def listing(chunk: list[Any] = chunk, src: str = src, n: int = n) -> str:
+                if not chunk:
+                    return "<p><em>None yet.</em></p>"
+                return table(head, (row(item, src) for item in chunk), "ma-sortable") + self._pager(
+                    srcs, n, src
+                )
+
+            heading = title if n == 0 else f"{title} (page {n + 1})"
+            pages.append(
+                (
+                    src,
+                    _front(heading, search=False)
+                    + f"# {escape_md(heading)}\n\n{intro}\n"
+                    + self.fragments.add(src, listing),
+                )
+            )
+        return pages
+
+    def _pager(self, srcs: list[str], current: int, src: str) -> str:
+        if len(srcs) == 1:
+            return ""
+        links = [
+            f"<strong>{n + 1}</strong>"
+            if n == current
+            else anchor(self.href(src, s, ""), str(n + 1))
+            for n, s in enumerate(srcs)
+        ]
+        return '<p class="ma-pager">Pages: ' + " · ".join(links) + "</p>"
+
+    def entity_index(
+        self, kind: str, title: str, path: str, src_of: Callable[[str], str]
+    ) -> list[tuple[str, str]]:
+        entities = list(
+            {
+                "person": self.archive.people,
+                "account": self.archive.accounts,
+                "topic": self.archive.topics,
+            }[kind].values()
+        )
         open_count: Counter[int] = Counter()
         for t in self._open:
             if t.owner is not None:
                 open_count[id(t.owner)] += 1
             for a in self._accounts_of_meeting.get(id(t.meeting), []):
                 open_count[id(a)] += 1
-        rows = [
-            f"| Name | Meetings | Last meeting | {'Mentions' if kind == 'topic' else 'Open items'} |",
-            "|---|---:|---|---:|",
-        ]
         ordered = sorted(
             entities,
             key=lambda e: (-(e.last_meeting or dt.date.min).toordinal(), e.name.casefold()),
         )
-        for e in ordered:
-            last = _date(e.last_meeting) if e.last_meeting else "—"
-            count = len(e.mentions) if kind == "topic" else open_count[id(e)]
-            rows.append(
-                f"| {self.entity_link(e, page_src)} | {len(e.meetings)} | {last} | {count} |"
-            )
-        body = "\n".join(rows) if entities else "_None yet._"
-        return (
-            _front(title, search=False)
-            + f"# {title}\n\n{len(entities)} in the archive, most recently met first.\n\n{body}\n"
-        )
 
-    def meetings_index(self, page_src: str, month_src: Callable[[str], str]) -> str:
+        def row(e: Entity, src: str) -> list[str]:
+            count = len(e.mentions) if kind == "topic" else open_count[id(e)]
+            return [
+                self.entity_link(e, src),
+                str(len(e.meetings)),
+                _date(e.last_meeting) or "—",
+                str(count),
+            ]
+
+        head = ["Name", "Meetings", "Last meeting", "Mentions" if kind == "topic" else "Open items"]
+        intro = f"{len(entities)} in the archive, most recently met first. Click a column to sort."
+        return self.paged(path, src_of, title, intro, head, ordered, row)
+
+    def meetings_index(self, src: str, month_src: Callable[[str], str]) -> str:
         meetings = self.archive.meetings
         out = [
             _front("Meetings", search=False),
             "# Meetings\n\n",
             f"{len(meetings)} meetings, newest first.\n",
         ]
-        months = _by_month(meetings)
+        months = months_of(self.archive)
         if len(meetings) <= MEETINGS_ON_INDEX:
             year = ""
             for month, items in months:
                 if month[:4] != year:
                     year = month[:4]
                     out.append(f"\n## {year} {{ #{year} }}\n")
-                out.append(f"\n### {_month_name(month)} {{ #{month} }}\n\n")
-                out.append(self.meetings_table(items, page_src, "both"))
+                out.append(f"\n### {_month_name(month)} {{ #{month} }}\n")
+                out.append(self.fragments.add(src, partial(self.meetings_table, items, src)))
             return "".join(out)
-        out.append("\n| Month | Meetings |\n|---|---:|\n")
-        for month, items in months:
-            out.append(
-                f"| {anchor(self.href(page_src, month_src(month), ''), _month_name(month))} | {len(items)} |\n"
-            )
+        rows = [
+            [anchor(self.href(src, month_src(month), ""), _month_name(month)), str(len(items))]
+            for month, items in months
+        ]
+        out.append(self.fragments.add(src, lambda: table(["Month", "Meetings"], rows)))
         return "".join(out)
 
-    def month_page(self, month: str, meetings: list[Note], page_src: str) -> str:
+    def month_page(self, month: str, meetings: list[Note], src: str) -> str:
         title = f"Meetings in {_month_name(month)}"
         return (
             _front(title, search=False)
-            + f"# {title}\n\n"
-            + self.meetings_table(meetings, page_src, "both")
+            + f"# {title}\n"
+            + self.fragments.add(src, lambda: self.meetings_table(meetings, src))
         )
 
-    def actions_page(self, page_src: str) -> str:
-        tasks = self._open
+    def actions_pages(self, src_of: Callable[[str], str]) -> list[tuple[str, str]]:
         built = self.archive.build_date.isoformat()
-        return (
-            _front("Action items", search=False) + "# Action items\n\n"
-            f"{len(tasks)} open action items: overdue first, then by due date, then undated.\n\n"
+        intro = (
+            f"{len(self._open)} open action items: overdue first, then by due date, then undated.\n\n"
             f'!!! info "Overdue"\n\n    Overdue is judged against <span class="ma-overdue-basis">'
-            f"the build date, {built} (scripts are off in this browser)</span>.\n\n"
-            + self.tasks_table(tasks, page_src, owner=True, account=True)
+            f"the build date, {built} (scripts are off in this browser)</span>.\n"
+        )
+        return self.paged(
+            "actions",
+            src_of,
+            "Action items",
+            intro,
+            _TASK_HEAD,
+            self._open,
+            lambda t, src: self.task_row(t, src, owner=True, account=True),
         )
 
-    def dashboard(self, page_src: str, src_of_index: Callable[[str], str]) -> str:
+    def dashboard(self, src: str, src_of_index: Callable[[str], str]) -> str:
         a = self.archive
-        open_tasks = self._open
-
-        def link(section: str) -> str:
-            return self.href(page_src, src_of_index(section), "")
-
         cards = [
             ("Meetings", len(a.meetings), "meetings"),
             ("Accounts", len(a.accounts), "accounts"),
             ("People", len(a.people), "people"),
             ("Topics", len(a.topics), "topics"),
-            ("Open action items", len(open_tasks), "actions"),
+            ("Open action items", len(self._open), "actions"),
         ]
-        grid = "\n".join(
-            f"-   **{anchor(link(section), f'{n} {label}')}**" for label, n, section in cards
+        grid = "".join(
+            f"<li><p><strong>{anchor(self.href(src, src_of_index(section), ''), f'{n} {label}')}"
+            "</strong></p></li>"
+            for label, n, section in cards
         )
-        active = sorted(a.accounts.values(), key=lambda e: (-len(e.meetings), e.name.casefold()))
-        active_rows = "\n".join(
-            f"| {self.entity_link(e, page_src)} | {len(e.meetings)} | {_date(e.last_meeting) if e.last_meeting else '—'} |"
-            for e in active[: self.listing_limit]
-            if e.meetings
-        )
+        active = sorted(
+            (e for e in a.accounts.values() if e.meetings),
+            key=lambda e: (-len(e.meetings), e.name.casefold()),
+        )[: self.listing_limit]
+        due = [t for t in self._open if t.due][: self.listing_limit]
         return (
-            _front("Home") + "# Meeting archive\n\n"
-            f'<div class="grid cards" markdown>\n\n{grid}\n\n</div>\n\n'
-            "## Latest meetings\n\n"
-            + self.meetings_table(a.meetings[: self.listing_limit], page_src, "both")
-            + "\n## Open action items due soonest\n\n"
-            + self.tasks_table(
-                [t for t in open_tasks if t.due][: self.listing_limit], page_src, account=True
+            _front("Home")
+            + "# Meeting archive\n"
+            + self.fragments.add(src, lambda: f'<div class="grid cards"><ul>{grid}</ul></div>')
+            + self.section(
+                src,
+                "Latest meetings",
+                "latest-meetings",
+                lambda: self.meetings_table(a.meetings[: self.listing_limit], src),
             )
-            + "\n## Most active accounts\n\n"
-            + (
-                f"| Account | Meetings | Last meeting |\n|---|---:|---|\n{active_rows}\n"
-                if active_rows
-                else "_None yet._\n"
+            + self.section(
+                src,
+                "Open action items due soonest",
+                "due-soonest",
+                lambda: self.tasks_table(due, src, account=True),
+            )
+            + self.section(
+                src,
+                "Most active accounts",
+                "most-active-accounts",
+                lambda: (
+                    table(
+                        ["Account", "Meetings", "Last meeting"],
+                        [
+                            [self.entity_link(e, src), str(len(e.meetings)), _date(e.last_meeting)]
+                            for e in active
+                        ],
+                    )
+                    if active
+                    else "<p><em>None yet.</em></p>"
+                ),
             )
         )
 
     def tags_page(self) -> str:
         return _front("Tags", search=False) + "# Tags\n\n<!-- material/tags -->\n"
-
-
-def plain(markdown: str) -> str:
-    """A task's or decision's text for a listing: links shown as their text, markup dropped,
-    the rest escaped."""
-    return escape_md(obsidian.plain_text(markdown))
 
 
 def _front(title: str, search: bool = True) -> str:
@@ -385,21 +518,12 @@ def _month_name(month: str) -> str:
     return dt.date(int(month[:4]), int(month[5:7]), 1).strftime("%B %Y")
 
 
-def _by_month(meetings: list[Note]) -> list[tuple[str, list[Note]]]:
+def months_of(archive: Archive) -> list[tuple[str, list[Note]]]:
     months: dict[str, list[Note]] = {}
-    for m in meetings:
+    for m in archive.meetings:
         if m.date:
             months.setdefault(f"{m.date:%Y-%m}", []).append(m)
     return list(months.items())
-
-
-def months_of(archive: Archive) -> list[tuple[str, list[Note]]]:
-    return _by_month(archive.meetings)
-
-
-def _counted(counts: Counter[str], show: Callable[[str], str], limit: int | None = None) -> str:
-    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:limit]
-    return "\n".join(f"- {show(name)} ({n})" for name, n in items) + "\n"
 
 
 def generated_pages(
@@ -415,26 +539,26 @@ def generated_pages(
         if entity.note is None:
             src = src_of_page(entity.page_path)
             pages.append((src, writer.entity_page(entity, src)))
-    for title, section, entities in (
-        ("People", "people", archive.people),
-        ("Accounts", "accounts", archive.accounts),
-        ("Topics", "topics", archive.topics),
+
+    def src_of(path: str) -> str:
+        return src_of_index(path) if "/" not in path else src_of_page(path)
+
+    for kind, title, section in (
+        ("person", "People", "people"),
+        ("account", "Accounts", "accounts"),
+        ("topic", "Topics", "topics"),
     ):
-        src = src_of_index(section)
-        kind = {"people": "person", "accounts": "account", "topics": "topic"}[section]
-        pages.append((src, writer.entity_index(kind, title, list(entities.values()), src)))
-    months = months_of(archive)
+        pages += writer.entity_index(kind, title, section, src_of)
+    src = src_of_index("meetings")
 
     def month_src(month: str) -> str:
         return src_of_page(f"meetings/{month}")
 
-    src = src_of_index("meetings")
     pages.append((src, writer.meetings_index(src, month_src)))
     if len(archive.meetings) > MEETINGS_ON_INDEX:
-        for month, meetings in months:
+        for month, meetings in months_of(archive):
             pages.append((month_src(month), writer.month_page(month, meetings, month_src(month))))
-    src = src_of_index("actions")
-    pages.append((src, writer.actions_page(src)))
+    pages += writer.actions_pages(src_of)
     pages.append((src_of_index("tags"), writer.tags_page()))
     if dashboard:
         src = src_of_index("")

@@ -14,6 +14,7 @@ from mkdocs_gen_files.editor import FilesEditor
 from . import _current, pages, site, urls
 from .archive import ArchiveBuild, build_archive
 from .config import MeetingArchiveConfig
+from .fragments import Fragments, map_between
 from .model import Problem
 from .render import Renderer
 from .sanitize import clean_html
@@ -37,6 +38,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self.renderer: Renderer | None = None
         self.writer: pages.PageWriter | None = None
         self.stats: Counter[str] = Counter()
+        self.fragments = Fragments()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         site.configure(config, self.config.generate_nav)
         return config
@@ -59,6 +61,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             self._report(problem)
         archive = build.archive
         _current.set(archive)
+        site.add_syntax_extensions(config, (n.body for n in archive.notes.values()))
 
         hrefs = urls.Hrefs(config.use_directory_urls)
         sources = site.GeneratedSources({f.src_uri.casefold() for f in files}, hrefs)
@@ -76,8 +79,11 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             sources.of_entity,
             tag_link=lambda tag: (sources.of_index("tags"), tag_anchor(tag) if tag_anchor else ""),
             heading_slugify=site.heading_slugify(config),
+            fragments=self.fragments,
         )
-        self.writer = pages.PageWriter(archive, hrefs, sources.of_entity, self.config.listing_limit)
+        self.writer = pages.PageWriter(
+            archive, hrefs, sources.of_entity, self.config.listing_limit, self.fragments
+        )
         dashboard = self.config.home_dashboard and "" not in {
             n.page_path for n in archive.notes.values()
         }
@@ -130,7 +136,13 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         if self.build is not None and page.file.src_uri in self.build.archive.notes:
-            return clean_html(html)
+            return map_between(html, clean_html)
+        return None
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        # After the search plugin has indexed the page: listings are not searched.
+        if page.file.src_uri in self.fragments:
+            return self.fragments.fill(page.file.src_uri, output)
         return None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -13,12 +13,14 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from markdown.extensions.toc import slugify as default_slugify
 from markdown.extensions.toc import unique
 
 from . import obsidian
 from .archive import Links, Target
+from .fragments import Fragments
 from .model import Archive, Entity, Note, Problem, Task
 from .urls import relative_link
 
@@ -59,6 +61,7 @@ class Renderer:
     src_of_entity: Callable[[Entity], str]
     tag_link: Callable[[str], tuple[str, str]]
     heading_slugify: Slugify = default_slugify
+    fragments: Fragments = field(default_factory=Fragments)
     problems: list[Problem] = field(default_factory=list)
     _reported: set[tuple[str, ...]] = field(default_factory=set)
     _headings: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
@@ -82,8 +85,8 @@ class Renderer:
         else:
             title_line, rest = f"# {escape_md(note.title)}", lines[start:]
         parts = [title_line, ""]
-        if note.is_meeting:
-            parts += [self.meeting_header(note), ""]
+        if note.is_meeting and not skeleton:
+            parts.append(self.fragments.add(note.path, partial(self.meeting_header, note)))
         parts.append("\n".join(rest))
         # An entity's own note gets its "Mentioned in" from the entity's generated sections.
         if not skeleton and note.path not in self.links.entity_of_note:
@@ -91,39 +94,44 @@ class Renderer:
         return "\n".join(parts)
 
     def meeting_header(self, note: Note) -> str:
-        """Date, type, account, attendees and source, as one line of links."""
-        items = [f"**Date:** {note.date.isoformat() if note.date else ''}"]
+        """Date, type, account, attendees and source, as one line of links (HTML: it is put
+        into the page after rendering, see fragments.py)."""
+        items = [f"<strong>Date:</strong> {note.date.isoformat() if note.date else ''}"]
         if note.type:
-            items.append(f"**Type:** {escape_md(note.type)}")
+            items.append(f"<strong>Type:</strong> {html.escape(note.type)}")
         if note.accounts:
             items.append(
-                "**Account:** "
-                + ", ".join(self.name_link(n, note, "account") for n in note.accounts)
+                "<strong>Account:</strong> "
+                + ", ".join(self.name_link(n, note) for n in note.accounts)
             )
         if note.people:
             items.append(
-                "**Attendees:** "
-                + ", ".join(self.name_link(n, note, "person") for n in note.people)
+                "<strong>Attendees:</strong> "
+                + ", ".join(self.name_link(n, note) for n in note.people)
             )
         source = note.meta.get("source")
         if isinstance(source, (str, int, float)) and str(source).strip():
-            items.append(f"**Source:** {escape_md(str(source))}")
-        return " · ".join(items) + "\n{ .ma-meeting-header }"
+            items.append(f"<strong>Source:</strong> {html.escape(str(source))}")
+        return '<p class="ma-meeting-header">' + " · ".join(items) + "</p>"
 
-    def name_link(self, name: str, note: Note, kind: str) -> str:
+    def name_link(self, name: str, note: Note) -> str:
         target = self.links.target(obsidian.Wikilink(name), note.path)
-        return self.target_link(target, escape_md(name), note.path)
+        return self.target_link(target, html.escape(name), note.path)
 
     def mentioned_in(self, note: Note) -> str:
         sources = [n for n in self.archive.backlinks.get(note.path, []) if n is not note]
         if not sources:
             return ""
-        rows = [self.note_item(n, note.path) for n in sources]
-        return "\n\n## Mentioned in { .ma-backlinks }\n\n" + "\n".join(rows) + "\n"
+
+        def listing() -> str:
+            items = "".join(f"<li>{self.note_item(n, note.path)}</li>" for n in sources)
+            return f'<ul class="ma-backlinks">{items}</ul>'
+
+        return "\n\n## Mentioned in { #mentioned-in }\n" + self.fragments.add(note.path, listing)
 
     def note_item(self, note: Note, page_src: str) -> str:
         date = f"{note.date.isoformat()} · " if note.date else ""
-        return f"- {date}{anchor(self.href(page_src, note.path, ''), escape_md(note.title))}"
+        return f"{date}{anchor(self.href(page_src, note.path, ''), html.escape(note.title))}"
 
     def entity_href(self, entity: Entity, page_src: str) -> str:
         return self.href(page_src, self.src_of_entity(entity), "")

@@ -25,6 +25,9 @@ class Resolution:
     withheld: bool = False
     ambiguous: tuple[str, ...] = ()
     """Other candidates, when the shortest-path rule had to choose."""
+    anywhere: bool = False
+    """The same target gives the same answer from every note (no relative path, at most one
+    candidate), so the answer may be cached by target alone."""
 
 
 @dataclass
@@ -79,6 +82,8 @@ class Resolver:
                 continue
             found = self._lookup(candidate_key, clean, folder, exact_only=relative or anchored)
             if found.path or found.withheld:
+                if relative:
+                    return Resolution(found.path, found.withheld, found.ambiguous)
                 return found
         return Resolution()
 
@@ -92,10 +97,10 @@ class Resolver:
             candidates = self._by_alias.get(key, [])
         if not candidates:
             self.lookups += 1
-            return Resolution(withheld=key in self._withheld)
+            return Resolution(withheld=key in self._withheld, anywhere=True)
         self.lookups += len(candidates)
         if len(candidates) == 1:
-            return Resolution(candidates[0])
+            return Resolution(candidates[0], anywhere=True)
         return _choose(candidates, key, written, folder)
 
     def exists(self, path: str) -> bool:

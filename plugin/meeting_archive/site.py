@@ -7,7 +7,7 @@ Kept apart from plugin.py so that the event methods there stay a few lines each.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -16,6 +16,7 @@ import pathspec
 from markdown.extensions.toc import slugify as default_slugify
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils.meta import META_RE
 
 from . import urls
 from .model import Archive, Entity
@@ -32,36 +33,29 @@ SECTIONS = [
     ("Tags", "tags"),
 ]
 
-# Extensions the Obsidian syntax is rendered with, and their settings when the user has none.
+# Extensions the plugin's own pages need, and their settings when the user has none.
 _EXTENSIONS: dict[str, dict[str, Any]] = {
     "toc": {"permalink": True},
     "tables": {},
     "attr_list": {},
-    "md_in_html": {},
-    "footnotes": {},
     "admonition": {},
-    "pymdownx.details": {},
-    "pymdownx.mark": {},
-    "pymdownx.tilde": {},
-    "pymdownx.tasklist": {"custom_checkbox": True},
-    "pymdownx.superfences": {},
 }
+# Extensions Obsidian syntax needs, each added only when some note uses it: every extension
+# costs time on every page (pymdownx.mark alone adds a tenth to a meeting page's rendering).
+_SYNTAX: list[tuple[str, tuple[str, ...], dict[str, Any]]] = [
+    ("pymdownx.tasklist", ("- [", "* [", "+ ["), {"custom_checkbox": True}),
+    ("md_in_html", ("![[",), {}),
+    ("footnotes", ("[^",), {}),
+    ("pymdownx.details", ("[!",), {}),
+    ("pymdownx.mark", ("==",), {}),
+    ("pymdownx.tilde", ("~~", "[-]"), {}),
+    ("pymdownx.superfences", ("```", "~~~"), {}),
+]
 
 
 def configure(config: MkDocsConfig, generate_nav: bool) -> None:
     """Add what the plugin needs to the user's configuration, overriding nothing they set."""
-    present = {e if isinstance(e, str) else "" for e in config.markdown_extensions}
-    for name, options in _EXTENSIONS.items():
-        if name not in present:
-            config.markdown_extensions.append(name)
-            config.mdx_configs.setdefault(name, dict(options))
-    fences = config.mdx_configs.setdefault("pymdownx.superfences", {})
-    if "custom_fences" not in fences:
-        from pymdownx.superfences import fence_code_format
-
-        fences["custom_fences"] = [
-            {"name": "mermaid", "class": "mermaid", "format": fence_code_format}
-        ]
+    _add_extensions(config, _EXTENSIONS)
     for asset in ASSETS:
         target = config.extra_css if asset.endswith(".css") else config.extra_javascript
         path = f"{ASSET_DIR}/{asset}"
@@ -73,6 +67,36 @@ def configure(config: MkDocsConfig, generate_nav: bool) -> None:
         # Notes are reached from index pages, not the sidebar: say so, instead of an info
         # line listing every note as missing from the nav.
         config.not_in_nav = pathspec.gitignore.GitIgnoreSpec.from_lines(["*"])
+
+
+def add_syntax_extensions(config: MkDocsConfig, bodies: Iterable[str]) -> None:
+    """Add the extensions for the Obsidian syntax the notes use (read before any page is
+    rendered, so every page gets them)."""
+    wanted = {name: options for name, _, options in _SYNTAX}
+    used: dict[str, dict[str, Any]] = {}
+    for body in bodies:
+        for name, marks, options in _SYNTAX:
+            if name not in used and any(mark in body for mark in marks):
+                used[name] = options
+        if len(used) == len(wanted):
+            break
+    _add_extensions(config, used)
+    if "pymdownx.superfences" in used:
+        fences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+        if "custom_fences" not in fences:
+            from pymdownx.superfences import fence_code_format
+
+            fences["custom_fences"] = [
+                {"name": "mermaid", "class": "mermaid", "format": fence_code_format}
+            ]
+
+
+def _add_extensions(config: MkDocsConfig, extensions: dict[str, dict[str, Any]]) -> None:
+    present = {e for e in config.markdown_extensions if isinstance(e, str)}
+    for name, options in extensions.items():
+        if name not in present:
+            config.markdown_extensions.append(name)
+            config.mdx_configs.setdefault(name, dict(options))
 
 
 def nav_entries(home: str) -> list[dict[str, str]]:
@@ -162,6 +186,7 @@ class GeneratedSources:
         self.by_page[page_path] = src
         self.taken.add(src.casefold())
         self.hrefs.page_of[src] = page_path
+        self.hrefs.generated.add(src)
         return src
 
     def of_entity(self, entity: Entity) -> str:
@@ -198,11 +223,14 @@ def set_page_path(file: File, page_path: str, use_directory_urls: bool) -> None:
 
 
 def set_note_text(file: File, body: str) -> None:
-    """Give MkDocs the repaired text. An empty YAML block first keeps MkDocs from reading
-    leading `Key: value` lines as MultiMarkdown metadata; the real file stays the page's
-    source for other plugins (revision dates, edit links)."""
+    """Give MkDocs the repaired text; the real file stays the page's source for other plugins
+    (revision dates, edit links). Where the text starts like metadata (`Agenda: budget`, or a
+    `---` rule), an empty YAML block goes first so that MkDocs shows it as text."""
     abs_src_path = file.abs_src_path
-    file.content_string = "---\n{}\n---\n" + body
+    first_line = body.split("\n", 1)[0]
+    if body.startswith("---") or META_RE.match(first_line):
+        body = "---\n{}\n---\n" + body
+    file.content_string = body
     file.abs_src_path = abs_src_path
 
 

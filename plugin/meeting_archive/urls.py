@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
 
+from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -147,8 +148,13 @@ class Hrefs:
     use_directory_urls: bool
     page_of: dict[str, str] = field(default_factory=dict)
     """Source path → page path, for notes and generated pages; other files are attachments."""
+    generated: set[str] = field(default_factory=set)
+    """Sources of generated pages. MkDocs places these by their source path, so that
+    `accounts/index.md` is `accounts/index.html` under `use_directory_urls: false`."""
 
     def url(self, src: str) -> str:
+        if src in self.generated:
+            return _source_url(src, self.use_directory_urls)
         page = self.page_of.get(src)
         return quote(src, safe="/") if page is None else page_url(page, self.use_directory_urls)
 
@@ -157,6 +163,11 @@ class Hrefs:
         if to_src == from_src and anchor:
             return anchor
         return _relative_url(self.url(to_src), self.url(from_src)) + anchor
+
+
+@lru_cache(maxsize=1 << 16)
+def _source_url(src: str, use_directory_urls: bool) -> str:
+    return File(src, None, "", use_directory_urls).url
 
 
 @lru_cache(maxsize=1 << 16)
