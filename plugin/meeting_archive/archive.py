@@ -7,6 +7,7 @@ dictionaries for every lookup, so the model grows linearly with the vault.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
@@ -243,11 +244,14 @@ def _scan_links(
 ) -> None:
     """Record what `note` links to: backlinks, mentions, new topics; report broken links once."""
     reported: set[str] = set()
-    for index, line, in_code in obsidian.iter_lines(note.body):
-        if in_code or ("[[" not in line and "](" not in line):
+    for in_code, first_line, segment in obsidian.segments(note.body):
+        if in_code or ("[[" not in segment and "](" not in segment):
             continue
-        line_no = note.body_line + index
-        for written, target, embed in _line_targets(line, note, links, entities):
+        for match in obsidian.INLINE.finditer(segment):
+            found = _link_target(match, note, links, entities)
+            if found is None:
+                continue
+            written, target, embed = found
             stats["links"] += 1
             if target.kind in ("note", "attachment", "entity"):
                 stats["resolved"] += 1
@@ -262,7 +266,7 @@ def _scan_links(
                             note.path,
                             f"[[{written}]] matches several notes; chose the shortest path "
                             f"{target.path}",
-                            line_no,
+                            _line(note, first_line, segment, match),
                             "info",
                         )
                     )
@@ -273,40 +277,40 @@ def _scan_links(
                 if written not in reported:
                     reported.add(written)
                     problems.append(
-                        Problem(note.path, _unresolved_message(written, embed, links), line_no)
+                        Problem(
+                            note.path,
+                            _unresolved_message(written, embed, links),
+                            _line(note, first_line, segment, match),
+                        )
                     )
 
 
-def _line_targets(
-    line: str, note: Note, links: Links, entities: _Entities
-) -> list[tuple[str, Target, bool]]:
-    """(target as written, where it leads, is an embed) for each link on a prose line. An
+def _line(note: Note, first_line: int, segment: str, match: re.Match[str]) -> int:
+    return note.body_line + first_line + segment.count("\n", 0, match.start())
+
+
+def _link_target(
+    match: re.Match[str], note: Note, links: Links, entities: _Entities
+) -> tuple[str, Target, bool] | None:
+    """(target as written, where it leads, is an embed) for a wikilink or Markdown link; an
     unresolved bare name becomes a topic."""
-    found: list[tuple[str, Target, bool]] = []
-
-    def collect(piece: str) -> str:
-        for match in obsidian.MARKDOWN_LINK.finditer(piece):
-            local = obsidian.local_target(match.group(3))
-            if local is not None and local[0]:
-                found.append(
-                    (local[0], links.markdown_target(local[0], note.path), bool(match.group(1)))
-                )
-        for bang, inner in obsidian.WIKILINK.findall(piece):
-            link = obsidian.parse_wikilink(inner)
-            if not link.target:
-                continue
-            target = links.target(link, note.path)
-            if (
-                target.kind == "unresolved"
-                and "/" not in link.target
-                and not _has_extension(link.target)
-            ):
-                target = Target("entity", entity=entities.named("topic", link.target))
-            found.append((link.target, target, bool(bang)))
-        return piece
-
-    obsidian.map_prose(line, collect)
-    return found
+    if match.group("link") is not None:
+        link = obsidian.parse_wikilink(match.group("inner"))
+        if not link.target:
+            return None
+        target = links.target(link, note.path)
+        if (
+            target.kind == "unresolved"
+            and "/" not in link.target
+            and not _has_extension(link.target)
+        ):
+            target = Target("entity", entity=entities.named("topic", link.target))
+        return link.target, target, bool(match.group("bang"))
+    if match.group("md") is not None:
+        local = obsidian.local_target(match.group("mdurl"))
+        if local is not None and local[0]:
+            return local[0], links.markdown_target(local[0], note.path), bool(match.group("mdbang"))
+    return None
 
 
 def _has_extension(target: str) -> bool:

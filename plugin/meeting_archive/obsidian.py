@@ -25,6 +25,24 @@ MARKDOWN_LINK = re.compile(
 )
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
+# Everything inline that the plugin converts, in one pattern, so that one left-to-right pass
+# over a prose segment settles which wins where they overlap: a code span that opens first
+# hides a wikilink; a wikilink that opens first keeps its code (`[[#`move`|move]]`).
+INLINE = re.compile(
+    r"(?P<link>(?P<bang>!?)\[\[(?P<inner>[^\[\]\n]*?)\]\])"
+    r"|(?P<code>(?<!`)(?P<ticks>`+)(?!`)[^\n]+?(?<!`)(?P=ticks)(?!`))"
+    r"|(?P<md>(?P<mdbang>!?)\[(?P<mdtext>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+    r"\(\s*(?P<mdurl><[^>\n]*>|[^)\s]+)(?P<mdtitle>\s+\"[^\"\n]*\")?\s*\))"
+    r"|(?P<tag>(?:(?<=[\s,;])|^)#(?P<tagname>[\w/-]*[^\W\d][\w/-]*))",
+    re.MULTILINE,
+)
+LONE_EMBED = re.compile(
+    r"^(?P<indent>[ \t]*)!\[\[(?P<inner>[^\[\]\n]*)\]\](?:[ \t]*\^(?P<block>[A-Za-z0-9-]+))?[ \t]*$",
+    re.MULTILINE,
+)
+BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]\])|(?<=\)))\^(?P<id>[A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+
 
 @dataclass(frozen=True)
 class Wikilink:
@@ -95,6 +113,25 @@ def split_names(value: str) -> list[str]:
 
 def is_fence(line: str) -> re.Match[str] | None:
     return _FENCE_LINE.match(line)
+
+
+def segments(text: str) -> list[tuple[bool, int, str]]:
+    """The text cut into runs of prose and of fenced code: (is code, first line, text).
+    Joined with newlines they give the text back."""
+    if "```" not in text and "~~~" not in text:
+        return [(False, 0, text)]
+    runs: list[tuple[bool, int, list[str]]] = []
+    for index, line, in_code in iter_lines(text):
+        if runs and runs[-1][0] == in_code:
+            runs[-1][2].append(line)
+        else:
+            runs.append((in_code, index, [line]))
+    return [(code, start, "\n".join(lines)) for code, start, lines in runs]
+
+
+def on_heading_line(text: str, position: int) -> bool:
+    start = text.rfind("\n", 0, position) + 1
+    return bool(_HEADING_LINE.match(text, start))
 
 
 def iter_lines(text: str) -> Iterator[tuple[int, str, bool]]:
@@ -186,16 +223,13 @@ def inline_tags(text: str) -> list[str]:
     if "#" not in text:
         return []
     found: list[str] = []
-    for _, line, in_code in iter_lines(text):
-        if in_code or "#" not in line or _HEADING.match(line):
+    for in_code, _, segment in segments(text):
+        if in_code or "#" not in segment:
             continue
-
-        def collect(piece: str) -> str:
-            for match in _TAG.finditer(WIKILINK.sub("", piece)):
-                found.append(match.group(1).strip("/-"))
-            return piece
-
-        map_prose(line, collect)
+        for match in INLINE.finditer(segment):
+            name = match.group("tagname")
+            if name and not on_heading_line(segment, match.start()):
+                found.append(name.rstrip("/-"))
     return list(dict.fromkeys(t for t in found if t))
 
 

@@ -147,57 +147,122 @@ class Renderer:
         skeleton: bool = False,
         text: str | None = None,
     ) -> str:
-        """A note's text (or part of it) converted for the page `page_src`."""
+        """A note's text (or part of it) converted for the page `page_src`.
+
+        Each prose run between code fences goes through a few whole-text substitutions:
+        lone embeds (expanded, kept aside), task lines, block ids, then one pass for links,
+        code spans and tags (obsidian.INLINE). Code is left as it is.
+        """
         source = note.body if text is None else text
         source = obsidian.convert_callouts(obsidian.strip_comments(source))
         tasks = self._tasks.get(note.path, {}) if own_page and text is None else {}
-        out: list[str] = []
-        for index, line, in_code in obsidian.iter_lines(source):
-            if in_code:
-                out.append(line)
-                continue
-            task = tasks.get(note.body_line + index)
-            anchor = ""
+        return "\n".join(
+            segment
+            if in_code
+            else self._prose(
+                segment,
+                note.body_line + first_line,
+                note,
+                page_src,
+                stack,
+                own_page,
+                skeleton,
+                tasks,
+            )
+            for in_code, first_line, segment in obsidian.segments(source)
+        )
+
+    def _prose(
+        self,
+        segment: str,
+        line: int,
+        note: Note,
+        page_src: str,
+        stack: tuple[str, ...],
+        own_page: bool,
+        skeleton: bool,
+        tasks: dict[int, Task],
+    ) -> str:
+        kept: list[str] = []
+        if "![[" in segment:
+            segment = obsidian.LONE_EMBED.sub(
+                lambda m: self._keep(
+                    kept, self.lone_embed(m, note, page_src, stack, own_page, skeleton)
+                ),
+                segment,
+            )
+        if tasks:
+            segment = self._task_lines(segment, line, tasks, page_src)
+        if "^" in segment:
+            segment = obsidian.BLOCK_ID.sub(
+                lambda m: f' <a id="^{m.group("id")}" class="ma-block"></a>' if own_page else "",
+                segment,
+            )
+        text = segment
+        text = obsidian.INLINE.sub(
+            lambda m: self.inline(m, segment, note, page_src, skeleton), text
+        )
+        if kept:
+            text = re.sub("\x00E(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
+        return text
+
+    @staticmethod
+    def _keep(kept: list[str], text: str) -> str:
+        """Set finished text aside from later passes; return its placeholder."""
+        kept.append(text)
+        return f"\x00E{len(kept) - 1}\x00"
+
+    def _task_lines(self, segment: str, line: int, tasks: dict[int, Task], page_src: str) -> str:
+        lines = segment.split("\n")
+        for index, text in enumerate(lines):
+            task = tasks.get(line + index)
             if task is not None:
-                line = self.task_line(line, task, page_src)
-            else:
-                block = obsidian.block_id(line)
-                if block:
-                    anchor = f' <a id="^{block[1]}" class="ma-block"></a>' if own_page else ""
-                    line = block[0]
-            embed = _lone_embed(line)
-            if embed is not None:
-                line = self.embed_block(embed, line, note, page_src, stack, skeleton)
-            else:
-                line = obsidian.map_prose(
-                    line, lambda piece: self.inline(piece, note, page_src, stack, skeleton)
-                )
-            out.append(line + anchor)
-        return "\n".join(out)
+                lines[index] = self.task_line(text, task, page_src)
+        return "\n".join(lines)
+
+    def lone_embed(
+        self,
+        match: re.Match[str],
+        note: Note,
+        page_src: str,
+        stack: tuple[str, ...],
+        own_page: bool,
+        skeleton: bool,
+    ) -> str:
+        link = obsidian.parse_wikilink(match.group("inner"), embed=True)
+        line = match.group("indent") + match.group()[len(match.group("indent")) :]
+        block = match.group("block")
+        anchor_html = f' <a id="^{block}" class="ma-block"></a>' if block and own_page else ""
+        return self.embed_block(link, line, note, page_src, stack, skeleton) + anchor_html
 
     def inline(
-        self, piece: str, note: Note, page_src: str, stack: tuple[str, ...], skeleton: bool
+        self, match: re.Match[str], segment: str, note: Note, page_src: str, skeleton: bool
     ) -> str:
-        def replace(match: re.Match[str]) -> str:
-            link = obsidian.parse_wikilink(match.group(2), embed=bool(match.group(1)))
+        """One match of obsidian.INLINE: a wikilink, a Markdown link, a tag or a code span."""
+        if match.group("link") is not None:
+            link = obsidian.parse_wikilink(match.group("inner"), embed=bool(match.group("bang")))
             if not link.target and not link.headings and not link.block:
                 return match.group()
             return self.wikilink(link, note, page_src, skeleton)
-
-        if "](" in piece:
-            piece = obsidian.MARKDOWN_LINK.sub(
-                lambda m: self.markdown_link(m, note, page_src, skeleton), piece
-            )
-        piece = obsidian.WIKILINK.sub(replace, piece)
-        return obsidian.replace_tags(piece, lambda tag: self.tag_markdown(tag, page_src))
+        if match.group("md") is not None:
+            return self.markdown_link(match, note, page_src, skeleton)
+        if match.group("tag") is not None and not obsidian.on_heading_line(segment, match.start()):
+            name = match.group("tagname")
+            tag = name.rstrip("/-")
+            return self.tag_markdown(tag, page_src) + name[len(tag) :]
+        return match.group()
 
     def markdown_link(self, match: re.Match[str], note: Note, page_src: str, skeleton: bool) -> str:
         """An ordinary Markdown link, made relative to the page it is shown on (an embed moves
         it) and, where its path is wrong, found by name as Obsidian finds it."""
-        local = obsidian.local_target(match.group(3))
+        local = obsidian.local_target(match.group("mdurl"))
         if local is None or not local[0]:
             return match.group()
-        bang, text, title = match.group(1), match.group(2), match.group(4) or ""
+        bang, text, title = (
+            match.group("mdbang"),
+            match.group("mdtext"),
+            match.group("mdtitle") or "",
+        )
         target = self.links.markdown_target(local[0], note.path)
         if target.kind in ("note", "attachment"):
             assert target.path is not None
@@ -422,14 +487,6 @@ def heading_ids(markdown: str, slugify: Slugify = default_slugify) -> list[tuple
             used.add(explicit)
         found.append((heading[0], text, ident))
     return found
-
-
-def _lone_embed(line: str) -> obsidian.Wikilink | None:
-    stripped = line.strip()
-    match = obsidian.WIKILINK.fullmatch(stripped)
-    if match and match.group(1):
-        return obsidian.parse_wikilink(match.group(2), embed=True)
-    return None
 
 
 def _section_span(lines: list[str], path: tuple[str, ...]) -> tuple[int, int] | None:
