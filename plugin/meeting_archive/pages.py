@@ -67,6 +67,7 @@ class PageWriter:
     def __post_init__(self) -> None:
         # Indexes built once, so that no page walks every task, decision or entity.
         self._by_name: dict[str, dict[str, Entity]] = {}
+        self._seen: dict[str, dict[str, Entity | bool | None]] = {"person": {}, "account": {}}
         for kind, section in (("person", self.archive.people), ("account", self.archive.accounts)):
             by_key = self._by_name[kind] = {}
             for entity in section.values():
@@ -106,9 +107,12 @@ class PageWriter:
     def names(self, names: Iterable[str], kind: str, src: str) -> str:
         """Names from a note's fields, each linked to its entity's page."""
         by_key = self._by_name[kind]
+        seen = self._seen[kind]
         shown = []
         for name in names:
-            entity = by_key.get(note_key(name))
+            if name not in seen:
+                seen[name] = by_key.get(note_key(name))
+            entity = seen[name]
             shown.append(self.entity_link(entity, src) if entity else esc(name))
         return ", ".join(shown) or "—"
 

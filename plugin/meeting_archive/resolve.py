@@ -85,7 +85,7 @@ class Resolver:
                 if relative:
                     return Resolution(found.path, found.withheld, found.ambiguous)
                 return found
-        return Resolution()
+        return Resolution(anywhere=not relative)
 
     def _lookup(self, key: str, written: str, folder: str, exact_only: bool) -> Resolution:
         self.lookups += 1

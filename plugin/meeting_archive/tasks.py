@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from . import obsidian
 
 TASK_LINE = re.compile(r"^(\s*(?:>\s*)*)([-*+]|\d+[.)]) \[(.)\][ \t]+(\S.*)$")
+_TASK_LINES = re.compile(r"^[ \t>]*(?:[-*+]|\d+[.)]) \[.\][ \t]+\S.*$", re.MULTILINE)
 _VS = "\ufe0f?"
 _DATE_FIELDS = {
     "due": "📅📆🗓",
@@ -92,9 +93,11 @@ def parse_task(line: str, index: int = 0) -> ParsedTask | None:
 def parse_tasks(body: str) -> list[ParsedTask]:
     """Every task line outside code."""
     found = []
-    for index, line, in_code in obsidian.iter_lines(body):
-        if not in_code and "[" in line:
-            task = parse_task(line, index)
+    for in_code, first_line, segment in obsidian.segments(body):
+        if in_code or "[" not in segment:
+            continue
+        for match in _TASK_LINES.finditer(segment):
+            task = parse_task(match.group(), first_line + segment.count("\n", 0, match.start()))
             if task is not None:
                 found.append(task)
     return found
