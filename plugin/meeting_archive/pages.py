@@ -67,7 +67,7 @@ class PageWriter:
     def __post_init__(self) -> None:
         # Indexes built once, so that no page walks every task, decision or entity.
         self._by_name: dict[str, dict[str, Entity]] = {}
-        self._seen: dict[str, dict[str, Entity | bool | None]] = {"person": {}, "account": {}}
+        self._seen: dict[str, dict[str, Entity | None]] = {"person": {}, "account": {}}
         for kind, section in (("person", self.archive.people), ("account", self.archive.accounts)):
             by_key = self._by_name[kind] = {}
             for entity in section.values():
