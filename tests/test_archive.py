@@ -4,6 +4,7 @@ built HTML of the generated pages."""
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 
 import pytest
@@ -128,3 +129,36 @@ def test_dashboard(site: Built) -> None:
     assert "4 Meetings" in text and "3 Accounts" in text and "7 Open action items" in text
     latest = [a.text() for a in home.css("table")[0].css("tbody tr td:nth-child(2) a")]
     assert latest[0] == "Globex follow-up"
+
+
+def test_script_in_note_text_is_removed(site: Built) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(site.html("notes/script-attempts/"))
+    page = tree.css_first("article")
+    assert page.css("script") == []
+    for node in page.css("*"):
+        for name, value in node.attributes.items():
+            assert not name.lower().startswith("on"), node.html
+            # browsers drop tabs and newlines inside a URL and spaces around it
+            url = re.sub(r"[\t\n\r]", "", value or "").strip().lower()
+            assert not url.startswith(("javascript:", "vbscript:", "data:")), node.html
+    assert "Heading with handler" in page.text()
+
+
+@pytest.mark.parametrize(
+    ("text", "risky"),
+    [
+        ("plain **markdown** with [[links]] and `code`", False),
+        ("raw <b>html</b>", True),
+        ("an &amp; entity", True),
+        ("attr list { onclick=x }", True),
+        ("[x](javascript:alert(1))", True),
+        ("[x](JavaScript :alert(1))", True),
+        ("[x](data:text/html;base64,xx)", True),
+    ],
+)
+def test_may_carry_script(text: str, risky: bool) -> None:
+    from meeting_archive.render import may_carry_script
+
+    assert may_carry_script(text) is risky

@@ -135,7 +135,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if self.build is not None and page.file.src_uri in self.build.archive.notes:
+        if self.renderer is not None and page.file.src_uri in self.renderer.needs_cleaning:
             return map_between(html, clean_html)
         return None
 

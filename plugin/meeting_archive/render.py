@@ -62,6 +62,8 @@ class Renderer:
     tag_link: Callable[[str], tuple[str, str]]
     heading_slugify: Slugify = default_slugify
     fragments: Fragments = field(default_factory=Fragments)
+    needs_cleaning: set[str] = field(default_factory=set)
+    """Pages whose text (or an embedded note's) could make Markdown emit script."""
     problems: list[Problem] = field(default_factory=list)
     _reported: set[tuple[str, ...]] = field(default_factory=set)
     _headings: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
@@ -154,6 +156,8 @@ class Renderer:
         code spans and tags (obsidian.INLINE). Code is left as it is.
         """
         source = note.body if text is None else text
+        if page_src not in self.needs_cleaning and may_carry_script(source):
+            self.needs_cleaning.add(page_src)
         source = obsidian.convert_callouts(obsidian.strip_comments(source))
         tasks = self._tasks.get(note.path, {}) if own_page and text is None else {}
         return "\n".join(
@@ -469,6 +473,16 @@ class Renderer:
             cached = heading_ids(self.page(note, skeleton=True), self.heading_slugify)
             self._headings[note.path] = cached
         return cached
+
+
+_SCRIPT_SCHEME = re.compile(r"(?i)(?:java|vb)\s*script\s*:|data\s*:")
+
+
+def may_carry_script(text: str) -> bool:
+    """Whether Markdown made from `text` could hold script: raw HTML or entities (`<`, `&`),
+    attribute lists (`{ onclick=… }`), or a script URL scheme. Text without any of them
+    renders to HTML that Python-Markdown wrote itself, so the sanitizer can skip the page."""
+    return "<" in text or "&" in text or "{" in text or bool(_SCRIPT_SCHEME.search(text))
 
 
 def heading_ids(markdown: str, slugify: Slugify = default_slugify) -> list[tuple[int, str, str]]:
