@@ -22,7 +22,9 @@ from . import urls
 from .model import Archive, Entity
 
 ASSET_DIR = "assets/meeting-archive"
-ASSETS = ("meeting-archive.css", "meeting-archive.js")
+# tablesort (MIT, from the npm registry, shipped with the site: no CDN at view time) makes
+# the index tables sortable, as Material's documentation recommends.
+ASSETS = ("meeting-archive.css", "tablesort.min.js", "meeting-archive.js")
 
 SECTIONS = [
     ("Meetings", "meetings"),

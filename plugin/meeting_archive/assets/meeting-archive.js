@@ -1,4 +1,5 @@
-/* mkdocs-meeting-archive: mark action items overdue against the reader's today.
+/* mkdocs-meeting-archive: make the index tables sortable, and mark action items overdue
+ * against the reader's today.
  * The build marks them against the build date; this runs on every page view (also under
  * Material's instant loading, through document$) so a page read weeks later stays right. */
 (function () {
@@ -18,11 +19,22 @@
       basis[j].textContent = "today's date in your browser, " + now;
     }
   }
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(markOverdue);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", markOverdue);
-  } else {
+  function sortable() {
+    if (typeof Tablesort === "undefined") return;
+    var tables = document.querySelectorAll("article table.ma-sortable");
+    for (var i = 0; i < tables.length; i++) {
+      new Tablesort(tables[i]);
+    }
+  }
+  function onPage() {
     markOverdue();
+    sortable();
+  }
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(onPage);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onPage);
+  } else {
+    onPage();
   }
 })();
