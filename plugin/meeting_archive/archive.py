@@ -18,7 +18,7 @@ from .resolve import Resolution, Resolver
 from .urls import inside_vault, note_key, slugify, vault_page_path
 from .vault import VaultRead
 
-RESERVED_PAGES = ("", "meetings", "people", "accounts", "topics", "actions", "tags")
+RESERVED_PAGES = ("", "meetings", "people", "accounts", "topics", "actions", "tags", "graph")
 
 TargetKind = Literal["note", "attachment", "entity", "withheld", "unresolved"]
 
@@ -128,7 +128,11 @@ def build_archive(
             if tag.lower().startswith("account/") and len(tag) > len("account/"):
                 account = entities.account_for_tag(tag.split("/", 1)[1])
                 # Not _add_once: the account may have listed this meeting from its fields.
-                if note.is_meeting and not any(m is note for m in account.meetings):
+                if (
+                    account is not None
+                    and note.is_meeting
+                    and not any(m is note for m in account.meetings)
+                ):
                     account.meetings.append(note)
 
     backlinks: dict[str, list[Note]] = defaultdict(list)
@@ -219,9 +223,9 @@ class _Entities:
             self.all.append(entity)
         return entity
 
-    def account_for_tag(self, slug: str) -> Entity:
+    def account_for_tag(self, slug: str) -> Entity | None:
         """The account an `account/<slug>` tag means: the one whose name slugifies to it, or
-        a new account named after the slug."""
+        a new account named after the slug; None when that name is a private note's."""
         for entity in self.all[self._slugged :]:
             if entity.kind == "account":
                 self._account_slugs.setdefault(slugify(entity.name), entity)
@@ -230,7 +234,6 @@ class _Entities:
         if found is None:
             name = " ".join(w.capitalize() for w in slug.replace("_", "-").split("-") if w) or slug
             found = self.named("account", name)
-            assert found is not None
         return found
 
 
@@ -302,6 +305,7 @@ def _link_target(
         if (
             target.kind == "unresolved"
             and "/" not in link.target
+            and "\\" not in link.target  # a Windows path (`..\x`), not a topic's name
             and not _has_extension(link.target)
         ):
             target = Target("entity", entity=entities.named("topic", link.target))
@@ -341,7 +345,8 @@ def _assign_page_paths(archive: Archive, notes: list[Note], entities: list[Entit
     assigned: set[str] = {home.path} if home is not None else set()
     for meeting in sorted(archive.meetings, key=lambda n: n.path):
         assert meeting.date is not None
-        slug = slugify(str(meeting.meta.get("slug") or meeting.title))
+        own = meeting.meta.get("slug")
+        slug = slugify(str(own) if isinstance(own, (str, int)) and own != "" else meeting.title)
         meeting.page_path = _claim(used, f"meetings/{meeting.date.isoformat()}-{slug}")
         assigned.add(meeting.path)
     sections = {"person": archive.people, "account": archive.accounts, "topic": archive.topics}

@@ -39,3 +39,7 @@ class MeetingArchiveConfig(base.Config):
     strict_unresolved = c.Type(bool, default=True)
     """Report links whose target has a path but does not exist as warnings (so that
     `mkdocs build --strict` fails); when false they are info lines."""
+
+    graph_max_nodes = c.Type(int, default=2000)
+    """The graph page draws this many of the most connected people, accounts and topics first;
+    a button adds the rest (drawing stays responsive with 5,000)."""

@@ -218,8 +218,8 @@ def strip_comments(text: str) -> str:
     return "\n".join(out)
 
 
-def inline_tags(text: str) -> list[str]:
-    """`#tags` in prose (not in code, headings or links), in order of appearance."""
+def inline_tags(text: str, in_headings: bool = False) -> list[str]:
+    """`#tags` in prose (not in code or links; in headings only if asked), in order."""
     if "#" not in text:
         return []
     found: list[str] = []
@@ -228,7 +228,7 @@ def inline_tags(text: str) -> list[str]:
             continue
         for match in INLINE.finditer(segment):
             name = match.group("tagname")
-            if name and not on_heading_line(segment, match.start()):
+            if name and (in_headings or not on_heading_line(segment, match.start())):
                 found.append(name.rstrip("/-"))
     return list(dict.fromkeys(t for t in found if t))
 

@@ -11,14 +11,14 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs_gen_files.editor import FilesEditor
 
-from . import _current, pages, site, urls
+from . import _current, deploy, extras, pages, site, urls
 from .archive import ArchiveBuild, build_archive
 from .config import MeetingArchiveConfig
 from .fragments import Fragments, map_between
 from .model import Problem
 from .render import Renderer
 from .sanitize import clean_html
-from .vault import NoteCache, ReadOptions, read_vault
+from .vault import NoteCache, ReadOptions, Withheld, read_vault
 
 log = get_plugin_logger(__name__)
 
@@ -40,6 +40,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self.stats: Counter[str] = Counter()
         self.fragments = Fragments()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._own_nav = self.config.generate_nav and not config.nav
         site.configure(config, self.config.generate_nav)
         return config
 
@@ -48,12 +49,18 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
     @event_priority(50)
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         found = site.vault_files(files, config.docs_dir)
+        links_out = {site.symlink_out(config.docs_dir, f.src_uri) for f in found.outside}
+        for link_out in sorted(links_out):
+            self._report(Problem(link_out, "leads outside the vault (symlink): not published"))
         for file in found.outside:
-            self._report(Problem(file.src_uri, "leads outside the vault (symlink): not published"))
             files.remove(file)
         read = read_vault(found.notes, self._read_options(), self.cache)
         for withheld in read.withheld:
             files.remove(files.get_file_from_path(withheld.path))  # type: ignore[arg-type]
+        # A link to what a symlink brought in from outside (reported once above, not at every
+        # link) or to an excluded note shows as text, as one to a private note does.
+        read.withheld += [Withheld(f.src_uri, [f.src_uri], "outside") for f in found.outside]
+        read.withheld += [Withheld(path, [path], "excluded") for path in found.excluded]
         self.build = build = build_archive(
             read, found.attachments, decisions_heading=self.config.decisions_heading
         )
@@ -62,9 +69,12 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         archive = build.archive
         _current.set(archive)
         site.add_syntax_extensions(config, (n.body for n in archive.notes.values()))
+        self.mermaid = site.uses_mermaid(n.body for n in archive.notes.values())
 
         hrefs = urls.Hrefs(config.use_directory_urls)
         sources = site.GeneratedSources({f.src_uri.casefold() for f in files}, hrefs)
+        if self._own_nav:
+            config.nav = site.nav_entries("index.md", sources.of_index)
         for note in archive.notes.values():
             hrefs.page_of[note.path] = note.page_path
             note_file = files.get_file_from_path(note.path)
@@ -81,23 +91,35 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             heading_slugify=site.heading_slugify(config),
             fragments=self.fragments,
         )
-        self.writer = pages.PageWriter(
-            archive, hrefs, sources.of_entity, self.config.listing_limit, self.fragments
+        # extras: activity charts, local graphs and feed links on the pages (extras.py)
+        self.writer = extras.PicturePageWriter(
+            archive,
+            hrefs,
+            sources.of_entity,
+            self.config.listing_limit,
+            self.fragments,
+            sources=sources,
+            graph_max_nodes=self.config.graph_max_nodes,
         )
         dashboard = self.config.home_dashboard and "" not in {
             n.page_path for n in archive.notes.values()
         }
         generated = pages.generated_pages(self.writer, sources.of_index, sources.src, dashboard)
+        generated.append(self.writer.graph_page())  # extras: the relationship graph
         self.stats.update(
             published=len(archive.notes),
-            excluded=found.excluded,
+            excluded=len(found.excluded),
             private=sum(w.reason == "private" for w in read.withheld),
             unreadable=sum(w.reason == "unreadable" for w in read.withheld),
+            outside=len(links_out),
             repairs=read.repairs,
             generated=len(generated),
         )
         self.stats.update(build.stats)
-        return self._add_generated(files, config, generated)
+        files = self._add_generated(files, config, generated)
+        for extra in extras.site_files(config, files, self.writer):  # feeds, graph data
+            files.append(extra)
+        return files
 
     def _add_generated(
         self, files: Files, config: MkDocsConfig, generated: list[tuple[str, str]]
@@ -110,7 +132,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
                 with editor.open(src, "w") as f:
                     f.write(text)
         files = editor.files
-        for asset in site.asset_files(config):
+        for asset in site.asset_files(config, self.mermaid):
             files.append(asset)
         return files
 
@@ -142,8 +164,10 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # After the search plugin has indexed the page: listings are not searched.
         if page.file.src_uri in self.fragments:
-            return self.fragments.fill(page.file.src_uri, output)
-        return None
+            output = self.fragments.fill(page.file.src_uri, output)
+        if self.mermaid:
+            output = site.with_mermaid(output, page.url)
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._tmp is not None:
@@ -154,12 +178,14 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         s = self.stats
         log.info(
             f"{s['published']} notes published; left out: {s['private']} private, "
-            f"{s['unreadable']} unreadable, {s['excluded']} excluded; "
+            f"{s['unreadable']} unreadable, {s['excluded']} excluded, "
+            f"{s['outside']} symlinks out of the vault; "
             f"{s['links']} links: {s['resolved']} resolved, {s['unresolved']} unresolved, "
             f"{s['withheld']} to private notes; {s['embeds']} embeds; {s['repairs']} repairs; "
             f"{s['generated']} pages generated"
         )
         _current.set(None)
+        deploy.write_netlify_headers(config.site_dir)
 
     def on_shutdown(self) -> None:
         if getattr(self, "_tmp", None) is not None:

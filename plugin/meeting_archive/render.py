@@ -13,7 +13,6 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 
 from markdown.extensions.toc import slugify as default_slugify
 from markdown.extensions.toc import unique
@@ -40,7 +39,9 @@ Slugify = Callable[[str, str], str]
 def escape_md(text: str) -> str:
     """Text from a note, safe inside Markdown link text or a table cell: shows as written."""
     text = html.escape(text, quote=False)
-    return re.sub(r"([\\\[\]`*_|])", r"\\\1", text)
+    # Braces too: attr_list reads `{ onclick=… }` after a heading or `==mark==` as attributes;
+    # and `#`, which ends a heading (`# Issue #` would show as "Issue").
+    return re.sub(r"([\\\[\]`*_|{}#])", r"\\\1", text)
 
 
 def anchor(href: str, text: str, css: str = "") -> str:
@@ -66,6 +67,8 @@ class Renderer:
     """Pages whose text (or an embedded note's) could make Markdown emit script."""
     problems: list[Problem] = field(default_factory=list)
     _reported: set[tuple[str, ...]] = field(default_factory=set)
+    _too_deep: set[str] = field(default_factory=set)
+    """Notes on an embed chain already reported as deeper than MAX_EMBED_DEPTH."""
     _headings: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
     _tasks: dict[str, dict[int, Task]] = field(default_factory=dict)
     embeds: int = 0
@@ -88,7 +91,9 @@ class Renderer:
             title_line, rest = f"# {escape_md(note.title)}", lines[start:]
         parts = [title_line, ""]
         if note.is_meeting and not skeleton:
-            parts.append(self.fragments.add(note.path, partial(self.meeting_header, note)))
+            # A raw HTML block: Python-Markdown passes it through whole, and search indexes
+            # it, so a meeting is found by its attendees' and account's names.
+            parts += [self.meeting_header(note), ""]
         parts.append("\n".join(rest))
         # An entity's own note gets its "Mentioned in" from the entity's generated sections.
         if not skeleton and note.path not in self.links.entity_of_note:
@@ -379,7 +384,12 @@ class Renderer:
                 why,
                 *sorted(stack[stack.index(part) :] if part in stack else stack[:1]),
             )
-            if key not in self._reported and not skeleton:
+            # Every page of a chain deeper than the limit is cut, but it is one chain: one
+            # warning, at the first page that meets it.
+            new_chain = part in stack or self._too_deep.isdisjoint(stack)
+            if not skeleton and part not in stack:
+                self._too_deep.update(stack)
+            if new_chain and key not in self._reported and not skeleton:
                 self._reported.add(key)
                 chain = " → ".join([*stack, part])
                 self.problems.append(Problem(note.path, f"embed stopped ({why}): {chain}"))

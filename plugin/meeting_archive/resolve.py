@@ -57,7 +57,14 @@ class Resolver:
         for path, names in self.aliases.items():
             for alias in names:
                 self._by_alias[note_key(alias)].append(path)
-        self._withheld = {note_key(n.removesuffix(".md")) for n in self.withheld}
+        # Every name a link could reach a withheld note by: as for a published note, each suffix
+        # of its path (`Sub/Note`, `Note`, `Note.markdown`), and its aliases.
+        self._withheld = {
+            "/".join(parts[i:])
+            for name in self.withheld
+            for parts in [note_key(name.removesuffix(".md")).split("/")]
+            for i in range(len(parts))
+        }
 
     def _add(self, path: str, matchable: str) -> None:
         self._paths.add(path)

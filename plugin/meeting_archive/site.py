@@ -7,6 +7,7 @@ Kept apart from plugin.py so that the event methods there stay a few lines each.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -15,7 +16,8 @@ from typing import Any
 import pathspec
 from markdown.extensions.toc import slugify as default_slugify
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import META_RE
 
 from . import urls
@@ -24,7 +26,14 @@ from .model import Archive, Entity
 ASSET_DIR = "assets/meeting-archive"
 # tablesort (MIT, from the npm registry, shipped with the site: no CDN at view time) makes
 # the index tables sortable, as Material's documentation recommends.
-ASSETS = ("meeting-archive.css", "tablesort.min.js", "meeting-archive.js")
+ASSETS = (
+    "meeting-archive.css",
+    "tablesort.min.js",
+    "meeting-archive.js",
+    # charts, local graphs, hover previews; loads the graph library where a page needs it
+    "meeting-archive-pictures.css",
+    "meeting-archive-pictures.js",
+)
 
 SECTIONS = [
     ("Meetings", "meetings"),
@@ -33,6 +42,7 @@ SECTIONS = [
     ("Topics", "topics"),
     ("Action items", "actions"),
     ("Tags", "tags"),
+    ("Graph", "graph"),
 ]
 
 # Extensions the plugin's own pages need, and their settings when the user has none.
@@ -101,8 +111,12 @@ def _add_extensions(config: MkDocsConfig, extensions: dict[str, dict[str, Any]])
             config.mdx_configs.setdefault(name, dict(options))
 
 
-def nav_entries(home: str) -> list[dict[str, str]]:
-    return [{"Home": home}] + [{title: f"{section}/index.md"} for title, section in SECTIONS]
+def nav_entries(
+    home: str, of_index: Callable[[str], str] = lambda section: f"{section}/index.md"
+) -> list[dict[str, str]]:
+    """The sidebar; `of_index` gives an index page's source (moved aside when a vault note
+    such as `People/index.md` holds its usual one)."""
+    return [{"Home": home}] + [{title: of_index(section)} for title, section in SECTIONS]
 
 
 def heading_slugify(config: MkDocsConfig) -> Callable[[str, str], str]:
@@ -118,7 +132,9 @@ class VaultFiles:
     attachments: list[str] = field(default_factory=list)
     outside: list[File] = field(default_factory=list)
     """Files reached through a symlink that leaves the vault: never published."""
-    excluded: int = 0
+    excluded: list[str] = field(default_factory=list)
+    """Notes left out by `exclude_docs` or `draft_docs` (dot-folders too): a link to one shows
+    as text, as one to a private note does."""
 
 
 def vault_files(files: Files, docs_dir: str) -> VaultFiles:
@@ -128,9 +144,11 @@ def vault_files(files: Files, docs_dir: str) -> VaultFiles:
     for file in files:
         if file.src_dir is None or os.path.normpath(file.src_dir) != docs:
             continue  # theme files and generated files are not part of the vault
-        if file.inclusion == InclusionLevel.EXCLUDED:
+        # EXCLUDED by exclude_docs, or a DRAFT (draft_docs) that `mkdocs build` leaves out: not
+        # in the archive either, or its title would be in listings that link to no page.
+        if file.inclusion.is_excluded():
             if file.is_documentation_page():
-                found.excluded += 1
+                found.excluded.append(file.src_uri)
             continue
         if file.abs_src_path is None:
             continue
@@ -144,11 +162,44 @@ def vault_files(files: Files, docs_dir: str) -> VaultFiles:
     return found
 
 
-def asset_files(config: MkDocsConfig) -> list[File]:
+def symlink_out(docs_dir: str, src_uri: str) -> str:
+    """The part of `src_uri` that is the symlink leaving the vault (`Linked/` for every file
+    under a linked folder), so that one link out is one problem, however many files it holds."""
+    root = os.path.realpath(docs_dir)
+    parts = src_uri.split("/")
+    for n in range(1, len(parts)):
+        real = os.path.realpath(os.path.join(docs_dir, *parts[:n]))
+        if real != root and not real.startswith(root + os.sep):
+            return "/".join(parts[:n]) + "/"
+    return src_uri
+
+
+MERMAID = "mermaid.min.js"
+_MERMAID_FENCE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})\s*mermaid", re.MULTILINE)
+
+
+def uses_mermaid(bodies: Iterable[str]) -> bool:
+    return any("mermaid" in body and _MERMAID_FENCE.search(body) for body in bodies)
+
+
+def with_mermaid(output: str, page_url: str) -> str:
+    """Load Mermaid (v11.17.2, MIT, from the npm registry, shipped with the site) in the head
+    of a page that has a diagram. Material would load it from a CDN, which breaks offline
+    reading and the Content-Security-Policy; it uses `window.mermaid` when the page already
+    has it, which a script in the head (before Material's bundle) makes sure of. Pages
+    without a diagram do not pay for its 3.5 MB."""
+    if 'class="mermaid"' not in output or "</head>" not in output:
+        return output
+    src = get_relative_url(f"{ASSET_DIR}/{MERMAID}", page_url or "./")
+    return output.replace("</head>", f'<script src="{src}"></script></head>', 1)
+
+
+def asset_files(config: MkDocsConfig, mermaid: bool = False) -> list[File]:
     package = resources.files("meeting_archive") / "assets"
+    names = [*ASSETS, MERMAID] if mermaid else list(ASSETS)
     return [
         File.generated(config, f"{ASSET_DIR}/{name}", content=(package / name).read_text("utf-8"))
-        for name in ASSETS
+        for name in names
     ]
 
 
@@ -205,7 +256,9 @@ def note_meta(title: str, tags: list[str], meta: dict[str, Any]) -> dict[str, An
 
     out: dict[str, Any] = {"title": html.escape(title)}
     if tags:
-        out["tags"] = tags
+        # Escaped too: Material writes tag names into pages unescaped. (Inline tags are word
+        # characters only, so their anchors on the tags page do not change.)
+        out["tags"] = [html.escape(tag) for tag in tags]
     hide = meta.get("hide")
     if isinstance(hide, list):
         out["hide"] = [

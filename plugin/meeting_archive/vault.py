@@ -37,7 +37,7 @@ class Withheld:
 
     path: str
     names: list[str]
-    reason: str  # "private" or "unreadable"
+    reason: str  # "private", "unreadable", "outside" (through a symlink) or "excluded"
 
 
 @dataclass
@@ -124,14 +124,23 @@ def read_note(path: str, raw: bytes, options: ReadOptions) -> ReadResult:
         )
         return Withheld(path, [path, stem], "unreadable"), problems
 
-    aliases = _strings(meta.get("aliases", meta.get("alias")))
+    # Both spellings of each field count (a `tag: private` beside `tags: [work]` is private).
+    aliases = _strings(meta.get("aliases")) + _strings(meta.get("alias"))
     names = [path, stem, *aliases]
-    frontmatter_tags = [t.lstrip("#") for t in _strings(meta.get("tags", meta.get("tag")), True)]
-    inline_tags = obsidian.inline_tags(body)
-    tags = list(dict.fromkeys(t for t in [*frontmatter_tags, *inline_tags] if t))
-    private_reason = _private_reason(meta, tags, options)
+    frontmatter_tags = [
+        t.lstrip("#") for key in ("tags", "tag") for t in _strings(meta.get(key), True)
+    ]
+    # Any `#private` makes a note private, even one in a heading (Obsidian counts those) or in
+    # a %%comment%%: when in doubt, a note is not published.
+    every_tag = [*frontmatter_tags, *obsidian.inline_tags(body, in_headings=True)]
+    private_reason = _private_reason(meta, every_tag, options)
     if private_reason:
         return Withheld(path, names, "private"), []
+    # A %%comment%% is never published: not its text, nor its headings, links, tags or tasks.
+    # Removed here, before anything else reads the body (line numbers are kept).
+    body = obsidian.strip_comments(body)
+    inline_tags = obsidian.inline_tags(body)
+    tags = list(dict.fromkeys(t for t in [*frontmatter_tags, *inline_tags] if t))
 
     title = _title(meta, body, stem)
     date, date_problem = parse_date(meta.get(options.date_field))
@@ -155,7 +164,7 @@ def read_note(path: str, raw: bytes, options: ReadOptions) -> ReadResult:
         people=list(dict.fromkeys(people)),
         accounts=list(dict.fromkeys(accounts)),
         is_meeting=date is not None and bool(people or accounts),
-        type=str(meta.get("type") or "").strip(),
+        type=_scalar(meta.get("type")) or "",
         repairs=decoded.repairs,
     )
     return note, problems
@@ -169,7 +178,38 @@ class FrontmatterError(ValueError):
 
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
-# python-frontmatter's YAML handler: the safe loader, in C when libyaml is there.
+
+try:  # the safe loader, in C when libyaml is there
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _NoteLoader(_SafeLoader):
+    """YAML's safe loader, stricter where privacy is at stake: a key written twice
+    (`publish: false` … `publish: true`) is an error rather than "the last one wins", and an
+    impossible date (`2025-02-30`) stays text, for parse_date to report with its line."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key '{key_node.value}' appears twice", key_node.start_mark
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+    def construct_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_NoteLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoteLoader.construct_timestamp)
+# python-frontmatter's YAML handler, given the stricter loader above.
 _YAML = frontmatter.default_handlers.YAMLHandler()
 
 
@@ -185,7 +225,7 @@ def split_frontmatter(text: str) -> tuple[dict[str, Any], str, int]:
     if close is None:
         raise FrontmatterError("no closing '---'", 1)
     try:
-        meta = _YAML.load(text[first + 1 : close.start()])
+        meta = _YAML.load(text[first + 1 : close.start()], Loader=_NoteLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -211,6 +251,8 @@ def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
         return value.date(), None
     if isinstance(value, dt.date):
         return value, None
+    if _scalar(value) is None:
+        return None, f"a {type(value).__name__} is not a date (expected YYYY-MM-DD)"
     text = str(value).strip().strip("'\"")
     match = re.match(
         r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$",
@@ -259,11 +301,14 @@ def _strings(value: Any, split: bool = False) -> list[str]:
     if value is None:
         return []
     items = value if isinstance(value, list) else [value]
+    # One level of nesting is flattened (`tags: [[private]]` is read as YAML's list in a list);
+    # deeper ones are not (YAML aliases can nest a list a billion items deep).
+    items = [i for item in items for i in (item if isinstance(item, list) else [item])]
     out: list[str] = []
     for item in items:
-        if item is None or isinstance(item, (dict, list)):
+        text = _scalar(item)
+        if text is None:
             continue
-        text = str(item).strip()
         if split:
             out.extend(p for p in re.split(r"[,\s]+", text) if p)
         elif text:
@@ -282,8 +327,17 @@ def _names(value: Any) -> list[str]:
 
 
 def _title(meta: dict[str, Any], body: str, stem: str) -> str:
-    title = meta.get("title")
-    if title is not None and str(title).strip():
-        return str(title).strip()
+    title = _scalar(meta.get("title"))
+    if title:
+        return title
     heading = obsidian.first_heading(body)
     return heading or stem
+
+
+def _scalar(value: Any) -> str | None:
+    """A frontmatter value as text when it is one value (a string, number, boolean or date);
+    None for a list or mapping, which is never turned into text: YAML aliases can make one of
+    a few lines expand to gigabytes."""
+    if value is None or not isinstance(value, (str, int, float, dt.date)):
+        return None
+    return str(value).strip()
