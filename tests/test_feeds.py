@@ -307,3 +307,13 @@ def test_private_meeting_reaches_no_feed(sites: Sites) -> None:
         assert not (built.site / "people" / "zed-secretperson").exists()
         for name in ("actions.ics", "archive.json", "feed.xml", "graph.json"):
             assert MARKER not in (built.site / name).read_text(encoding="utf-8")
+
+
+def test_a_vault_file_keeps_its_path(tmp_path: Path) -> None:
+    """A vault attachment where a feed would go is published as it is, with a warning."""
+    shutil.copytree(FIXTURES / "archive" / "vault", tmp_path / "vault")
+    (tmp_path / "vault" / "feed.xml").write_text("<mine/>", encoding="utf-8")
+    built = build_vault(tmp_path / "vault", tmp_path)
+    assert (built.site / "feed.xml").read_text(encoding="utf-8") == "<mine/>"
+    assert any("feed.xml" in m and "generated file" in m for m in built.messages())
+    assert (built.site / "actions.ics").is_file()
