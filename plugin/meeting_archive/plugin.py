@@ -157,9 +157,12 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if self.renderer is not None and page.file.src_uri in self.renderer.needs_cleaning:
-            return map_between(html, clean_html)
-        return None
+        if self.renderer is None:
+            return None
+        if page.file.src_uri in self.renderer.needs_cleaning:
+            html = map_between(html, clean_html)
+        # after sanitizing: what comes back is the plugin's own links
+        return self.renderer.unstash(page.file.src_uri, html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # After the search plugin has indexed the page: listings are not searched.

@@ -64,6 +64,7 @@ class Renderer:
     heading_slugify: Slugify = default_slugify
     fragments: Fragments = field(default_factory=Fragments)
     needs_cleaning: set[str] = field(default_factory=set)
+    _stashed: dict[str, list[str]] = field(default_factory=dict)
     """Pages whose text (or an embedded note's) could make Markdown emit script."""
     problems: list[Problem] = field(default_factory=list)
     _reported: set[tuple[str, ...]] = field(default_factory=set)
@@ -247,19 +248,45 @@ class Renderer:
     def inline(
         self, match: re.Match[str], segment: str, note: Note, page_src: str, skeleton: bool
     ) -> str:
-        """One match of obsidian.INLINE: a wikilink, a Markdown link, a tag or a code span."""
+        """One match of obsidian.INLINE: a wikilink, a Markdown link, a tag or a code span.
+
+        A wikilink's or tag's finished HTML is set aside (see `stash`) except in a heading,
+        whose text the table of contents must see."""
         if match.group("link") is not None:
             link = obsidian.parse_wikilink(match.group("inner"), embed=bool(match.group("bang")))
             if not link.target and not link.headings and not link.block:
                 return match.group()
-            return self.wikilink(link, note, page_src, skeleton)
+            if skeleton or obsidian.on_heading_line(segment, match.start()):
+                return self.wikilink(link, note, page_src, skeleton)
+            return self.stash(page_src, self.wikilink(link, note, page_src, skeleton, _html_text))
         if match.group("md") is not None:
             return self.markdown_link(match, note, page_src, skeleton)
         if match.group("tag") is not None and not obsidian.on_heading_line(segment, match.start()):
             name = match.group("tagname")
             tag = name.rstrip("/-")
-            return self.tag_markdown(tag, page_src) + name[len(tag) :]
+            return (
+                self.stash(page_src, self.tag_markdown(tag, page_src, _html_text))
+                + name[len(tag) :]
+            )
         return match.group()
+
+    def stash(self, page_src: str, finished_html: str) -> str:
+        """Keep finished HTML out of Python-Markdown's way: the page's Markdown gets a token of
+        private-use characters (plain text to Markdown, and dropped by heading slugs), which
+        `unstash` turns back into the HTML once the page is rendered. A meeting page's links
+        would otherwise cost Python-Markdown more than the rest of the page."""
+        kept = self._stashed.setdefault(page_src, [])
+        kept.append(finished_html)
+        digits = "".join(chr(0xE010 + int(d)) for d in str(len(kept) - 1))
+        return f"\ue000{digits}\ue001"
+
+    def unstash(self, page_src: str, rendered: str) -> str:
+        kept = self._stashed.pop(page_src, None)
+        if not kept:
+            return rendered
+        return _TOKEN.sub(
+            lambda m: kept[int("".join(str(ord(c) - 0xE010) for c in m.group(1)))], rendered
+        )
 
     def markdown_link(self, match: re.Match[str], note: Note, page_src: str, skeleton: bool) -> str:
         """An ordinary Markdown link, made relative to the page it is shown on (an embed moves
@@ -286,18 +313,25 @@ class Renderer:
             return text
         return f'<span class="ma-unresolved" title="Not in the vault">{text}</span>'
 
-    def wikilink(self, link: obsidian.Wikilink, note: Note, page_src: str, skeleton: bool) -> str:
+    def wikilink(
+        self,
+        link: obsidian.Wikilink,
+        note: Note,
+        page_src: str,
+        skeleton: bool,
+        escape: Callable[[str], str] = escape_md,
+    ) -> str:
         if not link.target:
             target = Target("note", note.path)
         else:
             target = self.links.target(link, note.path)
         if target.kind == "attachment" and link.embed:
-            return self.attachment_embed(link, target, page_src)
+            return self.attachment_embed(link, target, page_src, escape)
         fragment = ""
         if target.kind == "note" and not skeleton and (link.headings or link.block):
             assert target.path is not None
             fragment = self.fragment(self.archive.notes[target.path], link, note)
-        return self.target_link(target, escape_md(link.display or link.target), page_src, fragment)
+        return self.target_link(target, escape(link.display or link.target), page_src, fragment)
 
     def target_link(self, target: Target, text: str, page_src: str, fragment: str = "") -> str:
         if target.kind in ("note", "attachment"):
@@ -309,12 +343,18 @@ class Renderer:
             return text
         return f'<span class="ma-unresolved" title="Not in the vault">{text}</span>'
 
-    def attachment_embed(self, link: obsidian.Wikilink, target: Target, page_src: str) -> str:
+    def attachment_embed(
+        self,
+        link: obsidian.Wikilink,
+        target: Target,
+        page_src: str,
+        escape: Callable[[str], str] = escape_md,
+    ) -> str:
         assert target.path is not None
         href = self.href(page_src, target.path, "")
         name = posixpath.basename(target.path)
         if posixpath.splitext(name)[1].lower() not in IMAGE_EXTENSIONS:
-            return anchor(href, escape_md(link.alias or name), "ma-attachment")
+            return anchor(href, escape(link.alias or name), "ma-attachment")
         size = re.fullmatch(r"\s*(\d+)(?:x(\d+))?\s*", link.alias or "")
         attrs = ""
         if size:
@@ -324,9 +364,11 @@ class Renderer:
         alt = "" if size else (link.alias or posixpath.splitext(name)[0])
         return f'<img src="{html.escape(href)}" alt="{html.escape(alt)}"{attrs}>'
 
-    def tag_markdown(self, tag: str, page_src: str) -> str:
+    def tag_markdown(
+        self, tag: str, page_src: str, escape: Callable[[str], str] = escape_md
+    ) -> str:
         src, fragment = self.tag_link(tag)
-        return anchor(self.href(page_src, src, fragment), f"#{escape_md(tag)}", "ma-tag")
+        return anchor(self.href(page_src, src, fragment), f"#{escape(tag)}", "ma-tag")
 
     def task_line(self, line: str, task: Task, page_src: str) -> str:
         """A task with its fields shown: owner (linked), due date, priority; and its anchor."""
@@ -483,6 +525,13 @@ class Renderer:
             cached = heading_ids(self.page(note, skeleton=True), self.heading_slugify)
             self._headings[note.path] = cached
         return cached
+
+
+_TOKEN = re.compile("\ue000([\ue010-\ue019]+)\ue001")
+
+
+def _html_text(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 _SCRIPT_SCHEME = re.compile(r"(?i)(?:java|vb)\s*script\s*:|data\s*:")
