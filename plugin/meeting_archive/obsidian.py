@@ -6,7 +6,7 @@ points to is decided in resolve.py and what it becomes in render.py.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -14,7 +14,6 @@ WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]*?)\]\]")
 _FENCE_LINE = re.compile(r"^(\s*(?:>\s?)*)(`{3,}|~{3,})(.*)$")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_TAG = re.compile(r"(?:(?<=[\s,;])|^)#([\w/-]*[^\W\d][\w/-]*)")
 _BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]\])|(?<=\)))\^([A-Za-z0-9-]+)[ \t]*$")
 _COMMENT = re.compile(r"%%.*?(?:%%|\Z)", re.DOTALL)
 _CALLOUT = re.compile(r"^(\s*)>\s?\[!([^\]\s]*)\]([+-]?)[ \t]*(.*)$")
@@ -111,10 +110,6 @@ def split_names(value: str) -> list[str]:
     return [value.strip()]
 
 
-def is_fence(line: str) -> re.Match[str] | None:
-    return _FENCE_LINE.match(line)
-
-
 def segments(text: str) -> list[tuple[bool, int, str]]:
     """The text cut into runs of prose and of fenced code: (is code, first line, text).
     Joined with newlines they give the text back."""
@@ -156,20 +151,9 @@ def iter_lines(text: str) -> Iterator[tuple[int, str, bool]]:
             yield index, line, True
 
 
-def map_prose(line: str, convert: Callable[[str], str]) -> str:
-    """Apply `convert` to a line with its inline code spans kept out of reach.
-
-    Scanned left to right: a code span that opens first hides the wikilinks in it, and a
-    wikilink that opens first keeps its code (`[[#`move`|move]]` is a link to a heading).
-    """
-    if "`" not in line:
-        return convert(line)
-    spans: list[str] = []
-    masked = _mask_code(line, spans)
-    return _unmask(convert(masked), spans)
-
-
 def _mask_code(line: str, spans: list[str]) -> str:
+    """Replace the line's code spans by placeholders (kept in `spans`), left to right: a
+    wikilink that opens first keeps the code inside it."""
     out: list[str] = []
     position = 0
     while True:
@@ -231,18 +215,6 @@ def inline_tags(text: str, in_headings: bool = False) -> list[str]:
             if name and (in_headings or not on_heading_line(segment, match.start())):
                 found.append(name.rstrip("/-"))
     return list(dict.fromkeys(t for t in found if t))
-
-
-def replace_tags(line: str, to_markdown: Callable[[str], str]) -> str:
-    """Replace each `#tag` in a prose line (code already masked) by `to_markdown(tag)`."""
-    if "#" not in line or _HEADING.match(line):
-        return line
-
-    def replace(match: re.Match[str]) -> str:
-        tag = match.group(1).rstrip("/-")
-        return to_markdown(tag) + match.group(1)[len(tag) :]
-
-    return _TAG.sub(replace, line)
 
 
 def block_id(line: str) -> tuple[str, str] | None:
