@@ -123,16 +123,19 @@ def build_archive(
             account = entities.named("account", name)
             if account:
                 _add_once(account.meetings, meeting)
+    # The account may have listed a meeting from its fields already: a set of pairs keeps the
+    # check constant-time (a scan of the account's meetings would be quadratic for a big one).
+    listed = {(id(a), id(m)) for a in entities.all if a.kind == "account" for m in a.meetings}
     for note in read.notes:
         for tag in note.tags:
             if tag.lower().startswith("account/") and len(tag) > len("account/"):
                 account = entities.account_for_tag(tag.split("/", 1)[1])
-                # Not _add_once: the account may have listed this meeting from its fields.
                 if (
                     account is not None
                     and note.is_meeting
-                    and not any(m is note for m in account.meetings)
+                    and (id(account), id(note)) not in listed
                 ):
+                    listed.add((id(account), id(note)))
                     account.meetings.append(note)
 
     backlinks: dict[str, list[Note]] = defaultdict(list)
