@@ -92,9 +92,9 @@ class Renderer:
             title_line, rest = f"# {escape_md(note.title)}", lines[start:]
         parts = [title_line, ""]
         if note.is_meeting and not skeleton:
-            # A raw HTML block: Python-Markdown passes it through whole, and search indexes
+            # Set aside as a block (see `stash`) and back in the page before search indexes
             # it, so a meeting is found by its attendees' and account's names.
-            parts += [self.meeting_header(note), ""]
+            parts += [self.stash(note.path, self.meeting_header(note), block=True), ""]
         parts.append("\n".join(rest))
         # An entity's own note gets its "Mentioned in" from the entity's generated sections.
         if not skeleton and note.path not in self.links.entity_of_note:
@@ -202,10 +202,12 @@ class Renderer:
                 segment,
             )
         if tasks:
-            segment = self._task_lines(segment, line, tasks, page_src)
+            segment = self._task_lines(segment, line, tasks, page_src, skeleton)
         if "^" in segment:
             segment = obsidian.BLOCK_ID.sub(
-                lambda m: f' <a id="^{m.group("id")}" class="ma-block"></a>' if own_page else "",
+                lambda m: " " + self._aside(page_src, block_anchor(m.group("id")), skeleton)
+                if own_page
+                else "",
                 segment,
             )
         text = segment
@@ -222,13 +224,20 @@ class Renderer:
         kept.append(text)
         return f"\x00E{len(kept) - 1}\x00"
 
-    def _task_lines(self, segment: str, line: int, tasks: dict[int, Task], page_src: str) -> str:
+    def _task_lines(
+        self, segment: str, line: int, tasks: dict[int, Task], page_src: str, skeleton: bool
+    ) -> str:
         lines = segment.split("\n")
         for index, text in enumerate(lines):
             task = tasks.get(line + index)
             if task is not None:
-                lines[index] = self.task_line(text, task, page_src)
+                lines[index] = self.task_line(text, task, page_src, skeleton)
         return "\n".join(lines)
+
+    def _aside(self, page_src: str, finished_html: str, skeleton: bool) -> str:
+        """Finished HTML stashed for the page; as it is when only the page's headings are
+        wanted (a skeleton is never rendered, so it must not stash)."""
+        return finished_html if skeleton else self.stash(page_src, finished_html)
 
     def lone_embed(
         self,
@@ -242,7 +251,9 @@ class Renderer:
         link = obsidian.parse_wikilink(match.group("inner"), embed=True)
         line = match.group("indent") + match.group()[len(match.group("indent")) :]
         block = match.group("block")
-        anchor_html = f' <a id="^{block}" class="ma-block"></a>' if block and own_page else ""
+        anchor_html = (
+            " " + self._aside(page_src, block_anchor(block), skeleton) if block and own_page else ""
+        )
         return self.embed_block(link, line, note, page_src, stack, skeleton) + anchor_html
 
     def inline(
@@ -270,22 +281,24 @@ class Renderer:
             )
         return match.group()
 
-    def stash(self, page_src: str, finished_html: str) -> str:
+    def stash(self, page_src: str, finished_html: str, block: bool = False) -> str:
         """Keep finished HTML out of Python-Markdown's way: the page's Markdown gets a token of
         private-use characters (plain text to Markdown, and dropped by heading slugs), which
-        `unstash` turns back into the HTML once the page is rendered. A meeting page's links
-        would otherwise cost Python-Markdown more than the rest of the page."""
+        `unstash` turns back into the HTML once the page is rendered. Raw HTML and links cost
+        Python-Markdown more than the rest of a meeting page. A `block` token stands alone as
+        a paragraph, and its HTML replaces the whole paragraph."""
         kept = self._stashed.setdefault(page_src, [])
         kept.append(finished_html)
         digits = "".join(chr(0xE010 + int(d)) for d in str(len(kept) - 1))
-        return f"\ue000{digits}\ue001"
+        return f"{_BLOCK if block else _INLINE}{digits}\ue001"
 
     def unstash(self, page_src: str, rendered: str) -> str:
         kept = self._stashed.pop(page_src, None)
         if not kept:
             return rendered
         return _TOKEN.sub(
-            lambda m: kept[int("".join(str(ord(c) - 0xE010) for c in m.group(1)))], rendered
+            lambda m: kept[int("".join(str(ord(c) - 0xE010) for c in m.group(1) or m.group(2)))],
+            rendered,
         )
 
     def markdown_link(self, match: re.Match[str], note: Note, page_src: str, skeleton: bool) -> str:
@@ -370,15 +383,16 @@ class Renderer:
         src, fragment = self.tag_link(tag)
         return anchor(self.href(page_src, src, fragment), f"#{escape(tag)}", "ma-tag")
 
-    def task_line(self, line: str, task: Task, page_src: str) -> str:
-        """A task with its fields shown: owner (linked), due date, priority; and its anchor."""
+    def task_line(self, line: str, task: Task, page_src: str, skeleton: bool = False) -> str:
+        """A task with its fields shown: owner (linked), due date, priority; and its anchor.
+        The anchor and the fields are finished HTML, set aside from Python-Markdown."""
         match = re.match(r"^(\s*(?:>\s*)*(?:[-*+]|\d+[.)]) \[.\] ?)", line)
         prefix = match.group(1) if match else ""
         meta: list[str] = []
         if task.owner is not None:
-            meta.append(anchor(self.entity_href(task.owner, page_src), escape_md(task.owner.name)))
+            meta.append(anchor(self.entity_href(task.owner, page_src), _html_text(task.owner.name)))
         elif task.owner_name:
-            meta.append(f"@{escape_md(task.owner_name)}")
+            meta.append(f"@{_html_text(task.owner_name)}")
         if task.due:
             meta.append(f"📅 {task.due.isoformat()}")
         if task.priority:
@@ -386,13 +400,16 @@ class Renderer:
         if task.done and task.status == "done":
             meta.append(f"✅ {task.done.isoformat()}")
         if task.recurrence:
-            meta.append(f"🔁 {escape_md(task.recurrence)}")
+            meta.append(f"🔁 {_html_text(task.recurrence)}")
         text = task.text
         if task.status == "cancelled":
             text = f"~~{text}~~"
-        shown = f'<a id="{task.anchor}" class="ma-task-anchor"></a>{text}'
+        shown = self._aside(page_src, f'<a id="{task.anchor}" class="ma-task-anchor"></a>', skeleton)
+        shown += text
         if meta:
-            shown += ' <span class="ma-task-meta">' + " · ".join(meta) + "</span>"
+            shown += " " + self._aside(
+                page_src, '<span class="ma-task-meta">' + " · ".join(meta) + "</span>", skeleton
+            )
         return prefix + shown
 
     # -- embeds --------------------------------------------------------------------------
@@ -527,7 +544,13 @@ class Renderer:
         return cached
 
 
-_TOKEN = re.compile("\ue000([\ue010-\ue019]+)\ue001")
+_INLINE, _BLOCK = "\ue000", "\ue002"
+_TOKEN = re.compile("<p>\ue002([\ue010-\ue019]+)\ue001</p>|\ue000([\ue010-\ue019]+)\ue001")
+
+
+def block_anchor(block: str) -> str:
+    """The anchor a `^block-id` link lands on."""
+    return f'<a id="^{block}" class="ma-block"></a>'
 
 
 def _html_text(text: str) -> str:
