@@ -29,7 +29,7 @@ GRAPH_VERSION = 1
 KIND_ORDER = {"account": 0, "person": 1, "topic": 2}
 IDEAL = 30.0
 """Ideal edge length (layout units)."""
-LAYOUT_BUDGET = 5_000_000
+LAYOUT_BUDGET = 1_500_000
 """Pair and edge visits the layout may spend in all (a few seconds of Python)."""
 MIN_ROUNDS, MAX_ROUNDS = 12, 150
 
