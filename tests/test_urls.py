@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from mkdocs.utils import get_relative_url
 
 from meeting_archive.urls import (
+    _relative_url,
     dest_uri,
     inside_vault,
     note_key,
@@ -90,3 +94,21 @@ def test_inside_vault(path: str, inside: str | None) -> None:
 
 def test_note_key_folds_case_and_normalisation() -> None:
     assert note_key("Cafe\u0301 Notes") == note_key("CAFÉ notes")
+
+
+_SEGMENT = st.sampled_from(["a", "b", "people", "x.y", "index.html", "p-1", "%C3%A9"])
+
+
+@st.composite
+def site_urls(draw: st.DrawFn) -> str:
+    """Site URLs as the plugin makes them: '', './', a folder/, a page.html or a bare path."""
+    path = "/".join(draw(st.lists(_SEGMENT, max_size=4)))
+    if not path:
+        return draw(st.sampled_from(["./", ".", "index.html"]))
+    return path + draw(st.sampled_from(["/", ".html", ""]))
+
+
+@given(site_urls(), site_urls())
+def test_relative_url_agrees_with_mkdocs(url: str, other: str) -> None:
+    # The plugin's own string version must give what MkDocs' (posixpath-based) one gives.
+    assert _relative_url(url, other) == get_relative_url(url, other)

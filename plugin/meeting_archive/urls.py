@@ -20,7 +20,6 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from mkdocs.structure.files import File
-from mkdocs.utils import get_relative_url
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 # What RFC 3986 allows unescaped in a fragment: Material's tag anchors (`tag:x/y`) and block
@@ -170,6 +169,20 @@ def _source_url(src: str, use_directory_urls: bool) -> str:
     return File(src, None, "", use_directory_urls).url
 
 
-@lru_cache(maxsize=1 << 16)
 def _relative_url(url: str, other: str) -> str:
-    return get_relative_url(url, other)
+    """`mkdocs.utils.get_relative_url(url, other)` for the clean site URLs made here, in
+    string work only: it is called for every link of every listing, and posixpath.relpath
+    consults the working directory on each call."""
+    if other in (".", "./"):
+        base: list[str] = []
+    else:
+        head, _, last = other.rpartition("/")
+        folder = head if "." in last else other.rstrip("/")
+        base = folder.split("/") if folder else []
+    target = url.rstrip("/")
+    parts = [] if target in ("", ".") else target.split("/")
+    common = 0
+    while common < len(base) and common < len(parts) and base[common] == parts[common]:
+        common += 1
+    rel = "/".join([".."] * (len(base) - common) + parts[common:]) or "."
+    return rel + "/" if url.endswith("/") else rel
