@@ -23,7 +23,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import charts, feeds, graph
-from .model import Entity, Note, Task
+from .model import Archive, Entity, Note, Task
 from .pages import MEETINGS_ON_INDEX, PageWriter, table
 from .render import anchor
 from .site import ASSET_DIR, GeneratedSources
@@ -59,8 +59,8 @@ class PicturePageWriter(PageWriter):
     def __post_init__(self) -> None:
         super().__post_init__()
         self.months = charts.month_span(self.archive)
+        # Laid out only for graph.json (feed_files): pages need the graph's edges alone.
         self.graph = graph.entity_graph(self.archive, layout=False)
-        _lay_out(self.graph, self.layout_cache)
         self._node = {id(n.entity): i for i, n in enumerate(self.graph.nodes)}
         self._people_of_meeting: dict[int, list[str]] = {}
         for person in self.archive.people.values():
@@ -307,8 +307,9 @@ class PicturePageWriter(PageWriter):
         return " · ".join(p for p in parts if p)
 
     def feed_files(self, site_name: str, site_url: str | None) -> dict[str, bytes]:
-        """Site path → content of every feed and data file."""
+        """Site path → content of every feed and data file (see `feed_paths`)."""
         a = self.archive
+        _lay_out(self.graph, self.layout_cache)
 
         calendars = feeds.Calendars(
             self.url_of,
@@ -349,22 +350,35 @@ class PicturePageWriter(PageWriter):
         return out
 
 
-def site_files(config: MkDocsConfig, files: Files, writer: PicturePageWriter) -> list[File]:
-    """The feeds, the graph's data and its scripts, as files for MkDocs to write. A vault file
-    that already holds one of these paths keeps it (with a warning)."""
-    made = writer.feed_files(config.site_name, config.site_url or None)
-    package = resources.files("meeting_archive") / "assets"
-    for name in (*GRAPH_ASSETS, *LICENCES):
-        made[f"{ASSET_DIR}/{name}"] = (package / name).read_bytes()
-    out = []
-    for path, content in made.items():
+def feed_paths(archive: Archive) -> list[str]:
+    """The site paths `feed_files` writes, known before they are made."""
+    fixed = [ACTIONS_ICS, ARCHIVE_JSON, feeds.SCHEMA_FILE, ATOM_FEED, GRAPH_DATA]
+    return fixed + [feeds.person_calendar_path(p) for p in archive.people.values()]
+
+
+def taken_paths(files: Files, paths: list[str]) -> set[str]:
+    """Generated paths a vault file already holds: the vault's is kept (with a warning)."""
+    taken = set()
+    for path in paths:
         if files.get_file_from_path(path) is not None:
             log.warning(
                 f"{path}: a vault file has the path of a generated file; the vault's is kept"
             )
-            continue
-        out.append(File.generated(config, path, content=content))
-    return out
+            taken.add(path)
+    return taken
+
+
+def graph_asset_files(config: MkDocsConfig, files: Files) -> list[File]:
+    """The graph page's scripts and their licences, as files for MkDocs to copy."""
+    package = resources.files("meeting_archive") / "assets"
+    made = {
+        f"{ASSET_DIR}/{name}": (package / name).read_bytes() for name in (*GRAPH_ASSETS, *LICENCES)
+    }
+    return [
+        File.generated(config, path, content=content)
+        for path, content in made.items()
+        if path not in taken_paths(files, [path])
+    ]
 
 
 def _lay_out(g: graph.EntityGraph, cache: dict[str, list[tuple[float, float]]]) -> None:

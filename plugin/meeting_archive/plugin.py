@@ -11,7 +11,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs_gen_files.editor import FilesEditor
 
-from . import _current, deploy, extras, pages, site, urls
+from . import _current, deploy, extras, offload, pages, site, urls
 from .archive import ArchiveBuild, build_archive
 from .config import MeetingArchiveConfig
 from .fragments import Fragments, map_between
@@ -40,6 +40,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self.stats: Counter[str] = Counter()
         self.fragments = Fragments()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.feeds: offload.BackgroundFiles | None = None
         self._own_nav = self.config.generate_nav and not config.nav
         site.configure(config, self.config.generate_nav)
         return config
@@ -117,8 +118,20 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         )
         self.stats.update(build.stats)
         files = self._add_generated(files, config, generated)
-        for extra in extras.site_files(config, files, self.writer):  # feeds, graph data
-            files.append(extra)
+        for asset in extras.graph_asset_files(config, files):
+            files.append(asset)
+        # Feeds and graph data: no page needs them, so they are made while pages render.
+        writer, taken = self.writer, extras.taken_paths(files, extras.feed_paths(archive))
+        site_name, site_url = config.site_name, config.site_url or None
+        self.feeds = offload.BackgroundFiles(
+            lambda: {
+                path: content
+                for path, content in writer.feed_files(site_name, site_url).items()
+                if path not in taken
+            },
+            config.site_dir,
+        )
+        self.feeds.start()
         return files
 
     def _add_generated(
@@ -173,6 +186,9 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.feeds is not None:
+            self.feeds.finish()
+            self.feeds = None
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -189,6 +205,11 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         )
         _current.set(None)
         deploy.write_netlify_headers(config.site_dir)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if getattr(self, "feeds", None) is not None:
+            self.feeds.abandon()  # type: ignore[union-attr]
+            self.feeds = None
 
     def on_shutdown(self) -> None:
         if getattr(self, "_tmp", None) is not None:
