@@ -205,9 +205,11 @@ class Renderer:
             segment = self._task_lines(segment, line, tasks, page_src, skeleton)
         if "^" in segment:
             segment = obsidian.BLOCK_ID.sub(
-                lambda m: " " + self._aside(page_src, block_anchor(m.group("id")), skeleton)
-                if own_page
-                else "",
+                lambda m: (
+                    " " + self._aside(page_src, block_anchor(m.group("id")), skeleton)
+                    if own_page
+                    else ""
+                ),
                 segment,
             )
         text = segment
@@ -404,7 +406,9 @@ class Renderer:
         text = task.text
         if task.status == "cancelled":
             text = f"~~{text}~~"
-        shown = self._aside(page_src, f'<a id="{task.anchor}" class="ma-task-anchor"></a>', skeleton)
+        shown = self._aside(
+            page_src, f'<a id="{task.anchor}" class="ma-task-anchor"></a>', skeleton
+        )
         shown += text
         if meta:
             shown += " " + self._aside(
