@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -162,3 +163,43 @@ def test_may_carry_script(text: str, risky: bool) -> None:
     from meeting_archive.render import may_carry_script
 
     assert may_carry_script(text) is risky
+
+
+NAMED_IN_TEXT = """---
+title: Named in text
+date: 2025-07-01
+account: Globex
+participants: [Jai Menon, Ana Lopes]
+---
+
+**Attendees**: [[Jai Menon]], [[Ana Lopes|the CFO]]
+
+Globex asked about pricing.
+"""
+
+
+def test_search_finds_a_meeting_by_its_header_once(tmp_path: Path) -> None:
+    """The header is put in after indexing; search gets the date, account and attendees that
+    the note's own text does not show (a name shown only as a link's alias counts as not)."""
+    shutil.copytree(FIXTURES / "archive" / "vault", tmp_path / "vault")
+    (tmp_path / "vault" / "Meetings" / "2025-07-01 Named.md").write_text(NAMED_IN_TEXT, "utf-8")
+    built = build_vault(tmp_path / "vault", tmp_path)
+    docs = built.search_index()["docs"]
+
+    def indexed(url: str) -> str:
+        return " ".join(
+            f"{d['title']} {d['text']}" for d in docs if d["location"].split("#")[0] == url
+        )
+
+    qbr = indexed("meetings/2025-01-10-globex-qbr/")  # its text names neither attendee
+    for text in ("2025-01-10", "Globex", "Jai Menon", "Priya Raman"):
+        assert text in qbr, text
+    named = indexed("meetings/2025-07-01-named-in-text/")
+    assert named.count("Jai Menon") == 1 and named.count("Globex") == 1
+    assert named.count("Ana Lopes") == 1 and "2025-07-01" in named
+    assert "Attendees:" not in qbr and "ma-meeting-header" not in qbr
+    header = article(built.html("meetings/2025-07-01-named-in-text/")).css_first(
+        ".ma-meeting-header"
+    )
+    assert header is not None and "Ana Lopes" in header.text()
+    assert "ma-indexed" not in built.html("meetings/2025-07-01-named-in-text/")

@@ -6,6 +6,10 @@ handing it to the search index repeats every meeting title on every page that li
 page's Markdown holds the section heading (for the table of contents) and a placeholder
 comment; the listing's HTML replaces the placeholder in the finished page (`on_post_page`).
 The HTML is the plain `<table>` Markdown would have produced, which Material styles the same.
+
+A fragment may leave something for search in its place (`indexed`): a meeting's header is
+put in after indexing, and what search should know of it, and the body does not say already,
+is indexed instead.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-PLACEHOLDER = re.compile(r"<!--ma-fragment-(\d+)-->")
+PLACEHOLDER = re.compile(
+    r"<!--ma-fragment-(\d+)-->|<!--ma-fragment-(\d+)\+-->.*?<!--/ma-fragment-\2-->", re.DOTALL
+)
 
 
 class Fragments:
@@ -24,18 +30,29 @@ class Fragments:
 
     def add(self, src: str, make: Callable[[], str]) -> str:
         """Register a fragment for the page `src`; return the Markdown placeholder for it."""
+        return f"\n\n{self.placeholder(src, make)}\n\n"
+
+    def placeholder(self, src: str, make: Callable[[], str], indexed: str = "") -> str:
+        """Register a fragment; return its HTML placeholder, holding `indexed` (HTML for the
+        search index, replaced by the fragment as well) if any."""
         makers = self._makers.setdefault(src, [])
         makers.append(make)
-        return f"\n\n<!--ma-fragment-{len(makers) - 1}-->\n\n"
+        n = len(makers) - 1
+        if not indexed:
+            return f"<!--ma-fragment-{n}-->"
+        return f"<!--ma-fragment-{n}+-->{indexed}<!--/ma-fragment-{n}-->"
 
     def fill(self, src: str, html: str) -> str:
         """The page's HTML with each placeholder replaced by its fragment."""
         makers = self._makers.get(src)
         if not makers:
             return html
-        return PLACEHOLDER.sub(
-            lambda m: makers[int(m.group(1))]() if int(m.group(1)) < len(makers) else "", html
-        )
+
+        def fragment(match: re.Match[str]) -> str:
+            n = int(match.group(1) or match.group(2))
+            return makers[n]() if n < len(makers) else ""
+
+        return PLACEHOLDER.sub(fragment, html)
 
     def __contains__(self, src: str) -> bool:
         return src in self._makers
@@ -43,9 +60,9 @@ class Fragments:
 
 def map_between(html: str, convert: Callable[[str], str]) -> str:
     """Apply `convert` (the sanitizer) to the HTML between placeholders, keeping them."""
-    parts = PLACEHOLDER.split(html)
-    for i in range(0, len(parts), 2):
-        parts[i] = convert(parts[i])
-    for i in range(1, len(parts), 2):
-        parts[i] = f"<!--ma-fragment-{parts[i]}-->"
-    return "".join(parts)
+    out, last = [], 0
+    for match in PLACEHOLDER.finditer(html):
+        out += [convert(html[last : match.start()]), match.group()]
+        last = match.end()
+    out.append(convert(html[last:]))
+    return "".join(out)

@@ -92,9 +92,12 @@ class Renderer:
             title_line, rest = f"# {escape_md(note.title)}", lines[start:]
         parts = [title_line, ""]
         if note.is_meeting and not skeleton:
-            # Set aside as a block (see `stash`) and back in the page before search indexes
-            # it, so a meeting is found by its attendees' and account's names.
-            parts += [self.stash(note.path, self.meeting_header(note), block=True), ""]
+            # Put in after search has indexed the page (fragments.py), as a block set aside
+            # from Python-Markdown (see `stash`); search gets what the body does not say.
+            header = self.fragments.placeholder(
+                note.path, lambda: self.meeting_header(note), self.header_for_search(note)
+            )
+            parts += [self.stash(note.path, header, block=True), ""]
         parts.append("\n".join(rest))
         # An entity's own note gets its "Mentioned in" from the entity's generated sections.
         if not skeleton and note.path not in self.links.entity_of_note:
@@ -121,6 +124,23 @@ class Renderer:
         if isinstance(source, (str, int, float)) and str(source).strip():
             items.append(f"<strong>Source:</strong> {html.escape(str(source))}")
         return '<p class="ma-meeting-header">' + " · ".join(items) + "</p>"
+
+    def header_for_search(self, note: Note) -> str:
+        """The header's date, account and attendees that the note's text does not give (a
+        meeting must be found by its attendees' names; saying them twice grows the index)."""
+        body = note.body.casefold()
+        shown: str | None = None
+        missing = []
+        wanted = [note.date.isoformat()] if note.date else []
+        for text in [*wanted, *note.accounts, *note.people]:
+            folded = text.casefold()
+            if folded in body:
+                # in the text, unless only as a link's target shown under another name
+                shown = shown if shown is not None else obsidian.plain_text(note.body).casefold()
+                if folded in shown:
+                    continue
+            missing.append(html.escape(text))
+        return f'<p class="ma-indexed">{" · ".join(missing)}</p>' if missing else ""
 
     def name_link(self, name: str, note: Note) -> str:
         target = self.links.target(obsidian.Wikilink(name), note.path)

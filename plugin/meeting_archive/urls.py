@@ -150,8 +150,17 @@ class Hrefs:
     generated: set[str] = field(default_factory=set)
     """Sources of generated pages. MkDocs places these by their source path, so that
     `accounts/index.md` is `accounts/index.html` under `use_directory_urls: false`."""
+    _urls: dict[str, str] = field(default_factory=dict)
+    """URLs already worked out. A source's entry in `page_of` or `generated` is made before
+    its first link and never changes."""
 
     def url(self, src: str) -> str:
+        known = self._urls.get(src)
+        if known is None:
+            known = self._urls[src] = self._url(src)
+        return known
+
+    def _url(self, src: str) -> str:
         if src in self.generated:
             return _source_url(src, self.use_directory_urls)
         page = self.page_of.get(src)
@@ -173,16 +182,26 @@ def _relative_url(url: str, other: str) -> str:
     """`mkdocs.utils.get_relative_url(url, other)` for the clean site URLs made here, in
     string work only: it is called for every link of every listing, and posixpath.relpath
     consults the working directory on each call."""
-    if other in (".", "./"):
-        base: list[str] = []
-    else:
-        head, _, last = other.rpartition("/")
-        folder = head if "." in last else other.rstrip("/")
-        base = folder.split("/") if folder else []
-    target = url.rstrip("/")
-    parts = [] if target in ("", ".") else target.split("/")
-    common = 0
-    while common < len(base) and common < len(parts) and base[common] == parts[common]:
+    base = _folder_parts(other)
+    parts, trailing = _url_parts(url)
+    common, most = 0, min(len(base), len(parts))
+    while common < most and base[common] == parts[common]:
         common += 1
-    rel = "/".join([".."] * (len(base) - common) + parts[common:]) or "."
-    return rel + "/" if url.endswith("/") else rel
+    rel = "/".join(("..",) * (len(base) - common) + parts[common:]) or "."
+    return rel + "/" if trailing else rel
+
+
+@lru_cache(maxsize=1 << 12)
+def _folder_parts(url: str) -> tuple[str, ...]:
+    """The folder a relative link from the page at `url` starts in, as segments."""
+    if url in (".", "./"):
+        return ()
+    head, _, last = url.rpartition("/")
+    folder = head if "." in last else url.rstrip("/")
+    return tuple(folder.split("/")) if folder else ()
+
+
+@lru_cache(maxsize=1 << 16)
+def _url_parts(url: str) -> tuple[tuple[str, ...], bool]:
+    target = url.rstrip("/")
+    return (() if target in ("", ".") else tuple(target.split("/"))), url.endswith("/")
