@@ -1,6 +1,6 @@
-"""Feeds and graph data made beside page rendering (offload.py): a forked child and the
-in-place fallback write the same files, a failing child's error reaches the build, and a build
-with another thread running (as under `mkdocs serve`) makes the same site files in place."""
+"""Work made beside the pages' Markdown conversion (offload.py): a forked child's result and
+the in-place fallback are the same, a failing child's error reaches the build, and a build with
+another thread running (as under `mkdocs serve`) makes the same site in place."""
 
 from __future__ import annotations
 
@@ -23,42 +23,49 @@ def written(site: Path) -> dict[str, bytes]:
     }
 
 
+def make_files(site: Path) -> dict[str, int]:
+    """Write MADE under `site` and return something to send back."""
+    offload.write_files(MADE, str(site))
+    return {"written": len(MADE)}
+
+
 @pytest.mark.skipif(not offload.can_fork(), reason="no os.fork here, or other threads run")
-def test_a_forked_child_writes_the_files(tmp_path: Path) -> None:
-    job = offload.BackgroundFiles(lambda: MADE, str(tmp_path))
+def test_a_forked_child_writes_and_answers(tmp_path: Path) -> None:
+    job = offload.Background(lambda: make_files(tmp_path))
     job.start()
     assert job.forked
-    job.finish()
+    assert job.result() == {"written": 2}
     assert written(tmp_path) == MADE
 
 
-def test_without_fork_the_files_are_made_at_the_end(tmp_path: Path) -> None:
+def test_without_fork_the_work_is_done_when_asked(tmp_path: Path) -> None:
     calls = []
 
-    def make() -> dict[str, bytes]:
+    def make() -> dict[str, int]:
         calls.append(1)
-        return MADE
+        return make_files(tmp_path)
 
-    job = offload.BackgroundFiles(make, str(tmp_path), fork=False)
+    job = offload.Background(make, fork=False)
     job.start()
     assert not job.forked and not calls and written(tmp_path) == {}
-    job.finish()
+    assert job.result() == {"written": 2}
     assert written(tmp_path) == MADE and len(calls) == 1
 
 
 @pytest.mark.skipif(not offload.can_fork(), reason="no os.fork here, or other threads run")
 def test_a_failing_child_fails_the_build(tmp_path: Path) -> None:
-    def make() -> dict[str, bytes]:
+    def make() -> dict[str, int]:
         raise ValueError("broken feed")
 
-    job = offload.BackgroundFiles(make, str(tmp_path))
+    job = offload.Background(make)
     job.start()
     assert job.forked
     with pytest.raises(ValueError, match="broken feed"):
-        job.finish()  # made again in place, where the error surfaces
+        job.result()  # done again in place, where the error surfaces
 
 
-def test_a_build_with_threads_running_makes_the_same_feeds(tmp_path: Path) -> None:
+@pytest.mark.skipif(not offload.can_fork(), reason="no os.fork here, or other threads run")
+def test_a_build_with_threads_running_makes_the_same_site(tmp_path: Path) -> None:
     vault = tmp_path / "vault"
     shutil.copytree(FIXTURES / "archive" / "vault", vault)
     alone = written(build_vault(vault, tmp_path / "alone").site)
@@ -73,4 +80,8 @@ def test_a_build_with_threads_running_makes_the_same_feeds(tmp_path: Path) -> No
         other.join()
     for path in FEEDS:
         assert path in alone, path
+        assert beside[path] == alone[path], path
+    # and the pages with listings made in the child are the pages made in place
+    assert {p for p in alone if p.endswith(".html")} == {p for p in beside if p.endswith(".html")}
+    for path in ("people/jai-menon/index.html", "accounts/globex/index.html", "actions/index.html"):
         assert beside[path] == alone[path], path

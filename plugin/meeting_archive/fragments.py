@@ -27,6 +27,8 @@ class Fragments:
 
     def __init__(self) -> None:
         self._makers: dict[str, list[Callable[[], str]]] = {}
+        self._made: dict[str, list[str]] = {}
+        """HTML made ahead (`make_all` in another process): the first makers of a page."""
 
     def add(self, src: str, make: Callable[[], str]) -> str:
         """Register a fragment for the page `src`; return the Markdown placeholder for it."""
@@ -48,11 +50,23 @@ class Fragments:
         if not makers:
             return html
 
+        made = self._made.pop(src, [])  # each page is written once
+
         def fragment(match: re.Match[str]) -> str:
             n = int(match.group(1) or match.group(2))
+            if n < len(made):
+                return made[n]
             return makers[n]() if n < len(makers) else ""
 
         return PLACEHOLDER.sub(fragment, html)
+
+    def make_all(self) -> dict[str, list[str]]:
+        """The HTML of every fragment registered so far, per page."""
+        return {src: [make() for make in makers] for src, makers in self._makers.items()}
+
+    def provide(self, made: dict[str, list[str]]) -> None:
+        """Use HTML that `make_all` made (elsewhere) instead of calling those makers again."""
+        self._made.update(made)
 
     def __contains__(self, src: str) -> bool:
         return src in self._makers

@@ -1,30 +1,32 @@
-"""Files no page needs, written beside MkDocs' page rendering instead of before it.
+"""Work no page's Markdown needs, done on a second core while MkDocs renders the pages.
 
-The feeds and the graph's data (calendars, archive.json, feed.xml, graph.json and its layout)
-are a fifth of the plugin's own work on a large vault, and nothing MkDocs renders reads them.
-A build is one Python thread, so on a machine with a second core they are made in a forked
-child process while the parent renders pages, and the parent waits for it at the end of the
-build. The child inherits the archive model as it is (nothing is pickled) and writes straight
-into the site directory, which MkDocs has already cleaned.
+A build is one Python thread, and MkDocs first converts every page's Markdown, then writes
+every page. What the plugin makes from the model alone (the listings put into pages after
+indexing, the feeds and the graph's data) is needed only in the second stage or at the end.
+So a forked child makes it while the parent converts Markdown: the child inherits the model as
+it is (nothing is pickled on the way in), writes the feeds straight into the site directory
+(which MkDocs has already cleaned) and sends back the listings' HTML, pickled through a pipe.
 
-Forking is skipped, and the files are made in place at the end, where it is not safe or not
-possible: without `os.fork` (Windows), or with other threads running (`mkdocs serve` runs its
-server and watcher in threads, and a lock held by one of them at the fork would never be
-released in the child). A child that fails is reported by making the files in place again,
-so its error surfaces in the build as any other would.
+Forking is skipped, and the work is done in place when its result is asked for, where forking
+is not safe or not possible: without `os.fork` (Windows), or with other threads running
+(`mkdocs serve` runs its server and watcher in threads, and a lock one of them held at the
+fork would never be released in the child). A child that fails is answered by doing the work
+in place, so that its error surfaces in the build as any other would.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import signal
 import sys
 import threading
 import traceback
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
-Made = Callable[[], dict[str, bytes]]
+T = TypeVar("T")
 
 
 def can_fork() -> bool:
@@ -40,15 +42,14 @@ def write_files(made: dict[str, bytes], site_dir: str) -> None:
             f.write(content)
 
 
-class BackgroundFiles:
-    """Files made by `make` (site path → bytes) and written under `site_dir`: started with
-    `start`, done when `finish` returns."""
+class Background(Generic[T]):
+    """`make()` run in a forked child from `start`; `result` gives what it returned."""
 
-    def __init__(self, make: Made, site_dir: str, *, fork: bool = True) -> None:
+    def __init__(self, make: Callable[[], T], *, fork: bool = True) -> None:
         self.make = make
-        self.site_dir = site_dir
         self.fork = fork
         self.pid: int | None = None
+        self.pipe: int | None = None
         self.forked = False
 
     def start(self) -> None:
@@ -56,32 +57,45 @@ class BackgroundFiles:
             return
         sys.stdout.flush()
         sys.stderr.flush()
+        read, write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns into MkDocs
             code = 1
             try:
-                write_files(self.make(), self.site_dir)
+                os.close(read)
+                data = pickle.dumps(self.make(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as out:
+                    out.write(data)
                 code = 0
             except BaseException:
                 traceback.print_exc()
             finally:
                 sys.stderr.flush()
                 os._exit(code)
-        self.pid, self.forked = pid, True
+        os.close(write)
+        self.pid, self.pipe, self.forked = pid, read, True
 
-    def finish(self) -> None:
-        """Wait for the child, or make the files here (also when the child failed)."""
-        pid, self.pid = self.pid, None
-        if pid is not None:
+    def result(self) -> T:
+        """The child's result once it has finished, or `make()` done here (not forked, or
+        the child failed)."""
+        pid, pipe = self.pid, self.pipe
+        self.pid = self.pipe = None
+        if pid is not None and pipe is not None:
+            with os.fdopen(pipe, "rb") as answer:
+                data = answer.read()
             _, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) == 0:
-                return
-        write_files(self.make(), self.site_dir)
+            if os.waitstatus_to_exitcode(status) == 0 and data:
+                result: T = pickle.loads(data)
+                return result
+        return self.make()
 
     def abandon(self) -> None:
         """Stop the child (the build failed): nothing is written after this returns."""
-        pid, self.pid = self.pid, None
+        pid, pipe = self.pid, self.pipe
+        self.pid = self.pipe = None
         if pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+        if pipe is not None:
+            os.close(pipe)

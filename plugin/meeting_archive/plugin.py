@@ -40,7 +40,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self.stats: Counter[str] = Counter()
         self.fragments = Fragments()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
-        self.feeds: offload.BackgroundFiles | None = None
+        self.side: offload.Background[dict[str, list[str]]] | None = None
         self._own_nav = self.config.generate_nav and not config.nav
         site.configure(config, self.config.generate_nav)
         return config
@@ -120,18 +120,20 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         files = self._add_generated(files, config, generated)
         for asset in extras.graph_asset_files(config, files):
             files.append(asset)
-        # Feeds and graph data: no page needs them, so they are made while pages render.
+        # Listings of the generated pages, feeds and graph data: made beside the Markdown
+        # conversion of the pages, which none of them need (offload.py).
         writer, taken = self.writer, extras.taken_paths(files, extras.feed_paths(archive))
-        site_name, site_url = config.site_name, config.site_url or None
-        self.feeds = offload.BackgroundFiles(
-            lambda: {
-                path: content
-                for path, content in writer.feed_files(site_name, site_url).items()
-                if path not in taken
-            },
-            config.site_dir,
-        )
-        self.feeds.start()
+        site_name, site_url, site_dir = config.site_name, config.site_url or None, config.site_dir
+        fragments = self.fragments
+
+        def side_work() -> dict[str, list[str]]:
+            listings = fragments.make_all()
+            feeds = writer.feed_files(site_name, site_url)
+            offload.write_files({p: c for p, c in feeds.items() if p not in taken}, site_dir)
+            return listings
+
+        self.side = offload.Background(side_work)
+        self.side.start()
         return files
 
     def _add_generated(
@@ -178,6 +180,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         return self.renderer.unstash(page.file.src_uri, html)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        self._finish_side_work()
         # After the search plugin has indexed the page: listings are not searched.
         if page.file.src_uri in self.fragments:
             output = self.fragments.fill(page.file.src_uri, output)
@@ -185,10 +188,13 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             output = site.with_mermaid(output, page.url)
         return output
 
+    def _finish_side_work(self) -> None:
+        if self.side is not None:
+            self.fragments.provide(self.side.result())
+            self.side = None
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.feeds is not None:
-            self.feeds.finish()
-            self.feeds = None
+        self._finish_side_work()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -207,9 +213,9 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         deploy.write_netlify_headers(config.site_dir)
 
     def on_build_error(self, *, error: Exception) -> None:
-        if getattr(self, "feeds", None) is not None:
-            self.feeds.abandon()  # type: ignore[union-attr]
-            self.feeds = None
+        if getattr(self, "side", None) is not None:
+            self.side.abandon()  # type: ignore[union-attr]
+            self.side = None
 
     def on_shutdown(self) -> None:
         if getattr(self, "_tmp", None) is not None:
