@@ -65,6 +65,8 @@ class Renderer:
     fragments: Fragments = field(default_factory=Fragments)
     needs_cleaning: set[str] = field(default_factory=set)
     _stashed: dict[str, list[str]] = field(default_factory=dict)
+    _tokens: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)
+    """Per page: (note, wikilink as written) → its token on the page (kept until unstash)."""
     """Pages whose text (or an embedded note's) could make Markdown emit script."""
     problems: list[Problem] = field(default_factory=list)
     _reported: set[tuple[str, ...]] = field(default_factory=set)
@@ -286,12 +288,22 @@ class Renderer:
         A wikilink's or tag's finished HTML is set aside (see `stash`) except in a heading,
         whose text the table of contents must see."""
         if match.group("link") is not None:
+            if not skeleton:
+                # The same link again on the page (a transcript names its people often):
+                # the same token, unless on a heading line, where links stay Markdown.
+                tokens = self._tokens.setdefault(page_src, {})
+                key = (note.path, match.group())
+                token = tokens.get(key)
+                if token is not None and not obsidian.on_heading_line(segment, match.start()):
+                    return token
             link = obsidian.parse_wikilink(match.group("inner"), embed=bool(match.group("bang")))
             if not link.target and not link.headings and not link.block:
                 return match.group()
             if skeleton or obsidian.on_heading_line(segment, match.start()):
                 return self.wikilink(link, note, page_src, skeleton)
-            return self.stash(page_src, self.wikilink(link, note, page_src, skeleton, _html_text))
+            token = self.stash(page_src, self.wikilink(link, note, page_src, skeleton, _html_text))
+            self._tokens[page_src][(note.path, match.group())] = token
+            return token
         if match.group("md") is not None:
             return self.markdown_link(match, note, page_src, skeleton)
         if match.group("tag") is not None and not obsidian.on_heading_line(segment, match.start()):
@@ -315,6 +327,7 @@ class Renderer:
         return f"{_BLOCK if block else _INLINE}{digits}\ue001"
 
     def unstash(self, page_src: str, rendered: str) -> str:
+        self._tokens.pop(page_src, None)
         kept = self._stashed.pop(page_src, None)
         if not kept:
             return rendered

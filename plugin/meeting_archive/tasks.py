@@ -34,6 +34,8 @@ _OWNER = re.compile(
     r"(?:(?<=\s)|^)@(?:\[\[([^\]|]+)(?:\|[^\]]*)?\]\]|([^\W\d][\w.'-]*(?: [A-Z][\w'-]+)?))"
 )
 _TASK_TAG = re.compile(r"(?:(?<=\s)|^)#task\b")
+_HEADING_LINES = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+"""Every line that obsidian.heading reads as a heading (in code or not)."""
 _BULLET = re.compile(r"^(?:[-*+]|\d+[.)])\s+(?!\[.\] )(.*\S)\s*$")
 
 
@@ -107,6 +109,12 @@ def parse_decisions(body: str, heading_text: str = "Decisions") -> list[tuple[in
     """Top-level list items under the decisions heading: (line index, text)."""
     wanted = heading_text.casefold()
     decisions: list[tuple[int, str]] = []
+    if not any(
+        obsidian.plain_text(h.group(1) or "").casefold() == wanted
+        for h in _HEADING_LINES.finditer(body)
+    ):
+        return decisions  # no heading reads so: no need to walk the lines
+
     level: int | None = None
     for index, line, in_code in obsidian.iter_lines(body):
         if in_code:

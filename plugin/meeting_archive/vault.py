@@ -132,7 +132,7 @@ def read_note(path: str, raw: bytes, options: ReadOptions) -> ReadResult:
     ]
     # Any `#private` makes a note private, even one in a heading (Obsidian counts those) or in
     # a %%comment%%: when in doubt, a note is not published.
-    every_tag = [*frontmatter_tags, *obsidian.inline_tags(body, in_headings=True)]
+    every_tag = [*frontmatter_tags, *_private_looking_tags(body, options)]
     private_reason = _private_reason(meta, every_tag, options)
     if private_reason:
         return Withheld(path, names, "private"), []
@@ -269,6 +269,15 @@ def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
 def _key_line(text: str, key: str) -> int | None:
     match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _private_looking_tags(body: str, options: ReadOptions) -> list[str]:
+    """The body's tags, headings and comments included, when any could be a private tag: a
+    body without `#private` (or another private tag) in it has none, whatever its markup."""
+    folded = body.casefold()
+    if not any("#" + tag.casefold() in folded for tag in options.private_tags):
+        return []
+    return obsidian.inline_tags(body, in_headings=True)
 
 
 def _private_reason(meta: dict[str, Any], tags: list[str], options: ReadOptions) -> str | None:
