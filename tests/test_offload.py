@@ -1,14 +1,18 @@
 """Work made beside the pages' Markdown conversion (offload.py): a forked child's result and
 the in-place fallback are the same, a failing child's error reaches the build, and a build with
-another thread running (as under `mkdocs serve`) makes the same site in place."""
+another thread running (as under `mkdocs serve`) makes the same site in place. And a `--dirty`
+rebuild, which `mkdocs serve --dirty` makes after an edit, renders only what changed."""
 
 from __future__ import annotations
 
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
 from conftest import FIXTURES, build_vault
 from meeting_archive import offload
@@ -85,3 +89,26 @@ def test_a_build_with_threads_running_makes_the_same_site(tmp_path: Path) -> Non
     assert {p for p in alone if p.endswith(".html")} == {p for p in beside if p.endswith(".html")}
     for path in ("people/jai-menon/index.html", "accounts/globex/index.html", "actions/index.html"):
         assert beside[path] == alone[path], path
+
+
+def test_a_dirty_rebuild_renders_only_the_edited_note_again(tmp_path: Path) -> None:
+    """`mkdocs serve --dirty`: after an edit, the edited meeting's page and the generated pages
+    are made again; another note's page is left as it was."""
+    vault = tmp_path / "vault"
+    shutil.copytree(FIXTURES / "archive" / "vault", vault)
+    site = build_vault(vault, tmp_path).site
+    edited = vault / "Meetings" / "2025-03-15 Initech intro.md"
+    untouched = site / "meetings" / "2025-01-10-globex-qbr" / "index.html"
+    before = untouched.stat().st_mtime_ns
+    time.sleep(0.05)
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("[Priya Raman, Priya Shah]", "[Priya Raman, Dirk Dirty]"),
+        encoding="utf-8",
+    )
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    page = (site / "meetings" / "2025-03-15-initech-intro" / "index.html").read_text(encoding="utf-8")
+    assert "Dirk Dirty" in page
+    assert "Initech intro" in (site / "people" / "dirk-dirty" / "index.html").read_text(encoding="utf-8")
+    assert untouched.stat().st_mtime_ns == before

@@ -30,10 +30,12 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         # Defining on_startup keeps this instance across `mkdocs serve` rebuilds, so the
         # cache of parsed notes survives and an edit re-reads only the edited note.
         self.cache = NoteCache()
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not hasattr(self, "cache"):
             self.cache = NoteCache()
+            self.dirty = False
         self.build: ArchiveBuild | None = None
         self.renderer: Renderer | None = None
         self.writer: pages.PageWriter | None = None
@@ -81,7 +83,10 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             note_file = files.get_file_from_path(note.path)
             if note_file is not None:
                 site.set_page_path(note_file, note.page_path, config.use_directory_urls)
-                site.set_note_text(note_file, note.body)
+                # `--dirty` (mkdocs serve --dirty): a page whose note is older than its HTML is
+                # not rendered again, which MkDocs decides only for a file without new text.
+                if not self.dirty or note_file.is_modified():
+                    site.set_note_text(note_file, note.body)
         tag_anchor = site.tag_anchor(config)
         self.renderer = Renderer(
             archive,
