@@ -43,6 +43,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self.fragments = Fragments()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.side: offload.Background[dict[str, list[str]]] | None = None
+        self.entity_sections: dict[str, str] = {}
         self._own_nav = self.config.generate_nav and not config.nav
         site.configure(config, self.config.generate_nav)
         return config
@@ -131,6 +132,13 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         site_name, site_url, site_dir = config.site_name, config.site_url or None, config.site_dir
         fragments = self.fragments
 
+        # Every page's fragments are registered now, so that the side work makes them all.
+        self.renderer.prepare_all()
+        self.entity_sections = {
+            path: self.writer.entity_sections(entity, path)
+            for path, entity in build.links.entity_of_note.items()
+        }
+
         def side_work() -> dict[str, list[str]]:
             listings = fragments.make_all()
             feeds = writer.feed_files(site_name, site_url)
@@ -167,7 +175,10 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         text = self.renderer.page(note)
         entity = self.build.links.entity_of_note.get(note.path)
         if entity is not None:
-            text += "\n" + self.writer.entity_sections(entity, note.path)
+            sections = self.entity_sections.pop(note.path, None)
+            if sections is None:
+                sections = self.writer.entity_sections(entity, note.path)
+            text += "\n" + sections
         page.meta = site.note_meta(note.title, note.tags, note.meta)
         for problem in self.renderer.problems:
             self._report(problem)

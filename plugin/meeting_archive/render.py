@@ -65,6 +65,7 @@ class Renderer:
     fragments: Fragments = field(default_factory=Fragments)
     needs_cleaning: set[str] = field(default_factory=set)
     _stashed: dict[str, list[str]] = field(default_factory=dict)
+    _prepared: dict[str, tuple[str, str]] = field(default_factory=dict)
     _tokens: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)
     """Per page: (note, wikilink as written) → its token on the page (kept until unstash)."""
     """Pages whose text (or an embedded note's) could make Markdown emit script."""
@@ -93,18 +94,33 @@ class Renderer:
         else:
             title_line, rest = f"# {escape_md(note.title)}", lines[start:]
         parts = [title_line, ""]
-        if note.is_meeting and not skeleton:
+        header, mentioned = ("", "") if skeleton else self.prepare(note)
+        if header:
+            parts += [self.stash(note.path, header, block=True), ""]
+        parts.append("\n".join(rest))
+        return "\n".join(parts) + mentioned
+
+    def prepare(self, note: Note) -> tuple[str, str]:
+        """Register the fragments of a note's page: the meeting header (HTML placeholder) and
+        the "Mentioned in" section (Markdown). The plugin prepares every page before any is
+        rendered, so that the fragments can be made ahead, beside the rendering (offload.py)."""
+        prepared = self._prepared.pop(note.path, None)
+        if prepared is not None:
+            return prepared
+        header = ""
+        if note.is_meeting:
             # Put in after search has indexed the page (fragments.py), as a block set aside
             # from Python-Markdown (see `stash`); search gets what the body does not say.
             header = self.fragments.placeholder(
                 note.path, lambda: self.meeting_header(note), self.header_for_search(note)
             )
-            parts += [self.stash(note.path, header, block=True), ""]
-        parts.append("\n".join(rest))
         # An entity's own note gets its "Mentioned in" from the entity's generated sections.
-        if not skeleton and note.path not in self.links.entity_of_note:
-            parts.append(self.mentioned_in(note))
-        return "\n".join(parts)
+        mentioned = "" if note.path in self.links.entity_of_note else self.mentioned_in(note)
+        return header, mentioned
+
+    def prepare_all(self) -> None:
+        for note in self.archive.notes.values():
+            self._prepared[note.path] = self.prepare(note)
 
     def meeting_header(self, note: Note) -> str:
         """Date, type, account, attendees and source, as one line of links (HTML: it is put
@@ -130,18 +146,22 @@ class Renderer:
     def header_for_search(self, note: Note) -> str:
         """The header's date, account and attendees that the note's text does not give (a
         meeting must be found by its attendees' names; saying them twice grows the index)."""
-        body = note.body.casefold()
-        shown: str | None = None
-        missing = []
+        lines = note.body.split("\n")
+        folded = [line.casefold() for line in lines]
+
+        def shown(text: str) -> bool:
+            # on a line of the text, and not only as a link's target shown under another name
+            return any(
+                text in line and text in obsidian.plain_text(lines[i]).casefold()
+                for i, line in enumerate(folded)
+            )
+
         wanted = [note.date.isoformat()] if note.date else []
-        for text in [*wanted, *note.accounts, *note.people]:
-            folded = text.casefold()
-            if folded in body:
-                # in the text, unless only as a link's target shown under another name
-                shown = shown if shown is not None else obsidian.plain_text(note.body).casefold()
-                if folded in shown:
-                    continue
-            missing.append(html.escape(text))
+        missing = [
+            html.escape(text)
+            for text in [*wanted, *note.accounts, *note.people]
+            if not shown(text.casefold())
+        ]
         return f'<p class="ma-indexed">{" · ".join(missing)}</p>' if missing else ""
 
     def name_link(self, name: str, note: Note) -> str:
