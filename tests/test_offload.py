@@ -112,3 +112,29 @@ def test_a_dirty_rebuild_renders_only_the_edited_note_again(tmp_path: Path) -> N
     assert "Dirk Dirty" in page
     assert "Initech intro" in (site / "people" / "dirk-dirty" / "index.html").read_text(encoding="utf-8")
     assert untouched.stat().st_mtime_ns == before
+
+
+def test_a_serve_rebuild_serialises_only_changed_events(tmp_path: Path) -> None:
+    """Under `mkdocs serve` (a thread running: no fork) the events of the last build are
+    reused by what they are made from; an edited item's event is made again."""
+    vault = tmp_path / "vault"
+    shutil.copytree(FIXTURES / "archive" / "vault", vault)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        first = (build_vault(vault, tmp_path).site / "actions.ics").read_bytes()
+        qbr = vault / "Meetings" / "2025-01-10 Globex QBR.md"
+        qbr.write_text(
+            qbr.read_text(encoding="utf-8").replace("📅 2025-01-20", "📅 2031-01-20"), encoding="utf-8"
+        )
+        second = (build_vault(vault, tmp_path).site / "actions.ics").read_bytes()
+    finally:
+        stop.set()
+        other.join()
+    assert b"DTSTART;VALUE=DATE:20250120" in first and b"20250120" not in second
+    assert b"DTSTART;VALUE=DATE:20310120" in second
+    # the other events are the same bytes as before
+    def events(ics: bytes) -> set[bytes]:
+        return {b"BEGIN:VEVENT" + e.split(b"END:VEVENT")[0] for e in ics.split(b"BEGIN:VEVENT")[1:]}
+    assert len(events(first) & events(second)) == len(events(first)) - 1

@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 from urllib.parse import quote
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -42,6 +43,8 @@ ACTIONS_ICS = "actions.ics"
 GRAPH_ASSETS = ("graphology.umd.min.js", "sigma.min.js", "meeting-archive-graph.js")
 LICENCES = ("graphology.LICENCE", "sigma.LICENCE")
 _LAST_LAYOUT: dict[str, list[tuple[float, float]]] = {}
+_LAST_EVENTS: dict[tuple[Any, ...], bytes] = {}
+"""The calendar events of the last build in this process (see feeds.Calendars.previous)."""
 MOST_CONNECTED = 50
 """Rows of the graph page's table (what the graph shows, readable without a canvas)."""
 
@@ -317,6 +320,7 @@ class PicturePageWriter(PageWriter):
             site_url,
             accounts_of=self.accounts_of,
             uid_domain=f"{slugify(site_name)}.meeting-archive",
+            previous=_LAST_EVENTS.copy(),
         )
 
         def calendar(tasks: list[Task], name: str) -> bytes:
@@ -347,6 +351,8 @@ class PicturePageWriter(PageWriter):
                 self._open_by_owner.get(id(person), []),
                 f"{site_name}: {person.name}'s open action items",
             )
+        _LAST_EVENTS.clear()
+        _LAST_EVENTS.update(calendars.made)
         return out
 
 

@@ -105,6 +105,11 @@ class Calendars:
     site_url: str | None = None
     accounts_of: Callable[[Note], list[str]] | None = None
     uid_domain: str = "meeting-archive"
+    previous: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
+    """Events of an earlier build, by everything they are made from (`mkdocs serve` keeps
+    them: after an edit only the changed items are serialised again)."""
+    made: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
+    """This build's events, by the same key."""
     _events: dict[int, bytes] = field(default_factory=dict)
 
     def calendar(self, tasks: Iterable[Task], name: str) -> bytes:
@@ -129,12 +134,22 @@ class Calendars:
             domain = (
                 urlsplit(self.site_url).hostname if self.site_url else None
             ) or self.uid_domain
-            dtstamp = dt.datetime.combine(self.stamp, dt.time(), tzinfo=dt.timezone.utc)
             accounts = (
                 self.accounts_of(task.meeting) if self.accounts_of else list(task.meeting.accounts)
             )
-            event = _task_event(task, self.url_of, self.site_url, domain, accounts, dtstamp)
-            made = self._events[id(task)] = bytes(event.to_ical())
+            meeting = task.meeting
+            owner = task.owner.name if task.owner else task.owner_name
+            key = (
+                *(meeting.page_path, meeting.title, meeting.date, self.url_of(meeting)),
+                *(task.anchor, task.text, task.due, task.priority, owner, tuple(accounts)),
+                *(self.site_url, domain, self.stamp),
+            )
+            made = self.previous.get(key)
+            if made is None:
+                dtstamp = dt.datetime.combine(self.stamp, dt.time(), tzinfo=dt.timezone.utc)
+                event = _task_event(task, self.url_of, self.site_url, domain, accounts, dtstamp)
+                made = bytes(event.to_ical())
+            self._events[id(task)] = self.made[key] = made
         return made
 
 

@@ -132,12 +132,14 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         site_name, site_url, site_dir = config.site_name, config.site_url or None, config.site_dir
         fragments = self.fragments
 
-        # Every page's fragments are registered now, so that the side work makes them all.
-        self.renderer.prepare_all()
-        self.entity_sections = {
-            path: self.writer.entity_sections(entity, path)
-            for path, entity in build.links.entity_of_note.items()
-        }
+        # Every page's fragments are registered now, so that the side work makes them all;
+        # not under --dirty, which renders few notes again (they register theirs then).
+        if not self.dirty:
+            self.renderer.prepare_all()
+            self.entity_sections = {
+                path: self.writer.entity_sections(entity, path)
+                for path, entity in build.links.entity_of_note.items()
+            }
 
         def side_work() -> dict[str, list[str]]:
             listings = fragments.make_all()
