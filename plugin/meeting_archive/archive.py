@@ -88,6 +88,8 @@ class ArchiveBuild:
     links: Links
     problems: list[Problem]
     stats: Counter[str]
+    private_attachments: list[str] = field(default_factory=list)
+    """Attachments that private notes use and no published note does: not published."""
 
 
 def build_archive(
@@ -164,7 +166,23 @@ def build_archive(
             Decision(meeting, meeting.body_line + index, text)
             for index, text in tasks.parse_decisions(meeting.body, decisions_heading)
         )
-    return ArchiveBuild(archive, links, problems, stats)
+    private = _private_attachments(read, links, set(backlinks))
+    return ArchiveBuild(archive, links, problems, stats, private)
+
+
+def _private_attachments(read: VaultRead, links: Links, linked: set[str]) -> list[str]:
+    """Attachments that a private note links to or embeds, and no published note does."""
+    found: set[str] = set()
+    for withheld in read.withheld:
+        for wiki, written in withheld.links:
+            target = (
+                links.target(obsidian.Wikilink(written), withheld.path)
+                if wiki
+                else links.markdown_target(written, withheld.path)
+            )
+            if target.kind == "attachment" and target.path is not None:
+                found.add(target.path)
+    return sorted(found - linked)
 
 
 def _newest_first(note: Note) -> tuple[int, str, str]:

@@ -217,6 +217,22 @@ def inline_tags(text: str, in_headings: bool = False) -> list[str]:
     return list(dict.fromkeys(t for t in found if t))
 
 
+def link_targets(text: str) -> list[tuple[bool, str]]:
+    """Every link and embed target in `text`, code and comments included: (is a wikilink,
+    target as written: a wikilink's note or file name, a Markdown link's local path)."""
+    found: list[tuple[bool, str]] = []
+    for match in INLINE.finditer(text):
+        if match.group("link") is not None:
+            target = parse_wikilink(match.group("inner")).target
+            if target:
+                found.append((True, target))
+        elif match.group("md") is not None:
+            local = local_target(match.group("mdurl"))
+            if local is not None and local[0]:
+                found.append((False, local[0]))
+    return found
+
+
 def block_id(line: str) -> tuple[str, str] | None:
     """A trailing `^block-id`: (line without it, id)."""
     match = _BLOCK_ID.search(line)

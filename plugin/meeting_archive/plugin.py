@@ -70,6 +70,13 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         )
         for problem in [*read.problems, *build.problems]:
             self._report(problem)
+        for path in build.private_attachments:
+            attachment = files.get_file_from_path(path)
+            if attachment is not None:
+                files.remove(attachment)
+                self._report(
+                    Problem(path, "used only by private notes: not published", None, "info")
+                )
         archive = build.archive
         _current.set(archive)
         site.add_syntax_extensions(config, (n.body for n in archive.notes.values()))

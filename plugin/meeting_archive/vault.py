@@ -38,6 +38,9 @@ class Withheld:
     path: str
     names: list[str]
     reason: str  # "private", "unreadable", "outside" (through a symlink) or "excluded"
+    links: list[tuple[bool, str]] = field(default_factory=list)
+    """What a private note links to or embeds, as written ((is a wikilink, target)): an
+    attachment that only private notes use is not published either. Never written anywhere."""
 
 
 @dataclass
@@ -135,7 +138,7 @@ def read_note(path: str, raw: bytes, options: ReadOptions) -> ReadResult:
     every_tag = [*frontmatter_tags, *_private_looking_tags(body, options)]
     private_reason = _private_reason(meta, every_tag, options)
     if private_reason:
-        return Withheld(path, names, "private"), []
+        return Withheld(path, names, "private", obsidian.link_targets(body)), []
     # A %%comment%% is never published: not its text, nor its headings, links, tags or tasks.
     # Removed here, before anything else reads the body (line numbers are kept).
     body = obsidian.strip_comments(body)
