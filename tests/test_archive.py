@@ -203,3 +203,15 @@ def test_search_finds_a_meeting_by_its_header_once(tmp_path: Path) -> None:
     )
     assert header is not None and "Ana Lopes" in header.text()
     assert "ma-indexed" not in built.html("meetings/2025-07-01-named-in-text/")
+
+
+def test_accounts_met_with_counts_an_account_once_whatever_its_name(site: Built) -> None:
+    # Jai met Globex as `Globex` (the QBR) and as its alias `[[GX]]` (the follow-up)
+    page = article(site.html("people/jai-menon/"))
+    heading = page.css_first('[id="accounts"]')
+    assert heading is not None
+    node = heading.next
+    while node is not None and node.tag != "ul":
+        node = node.next
+    assert node is not None
+    assert [li.text(strip=True) for li in node.css("li")] == ["Globex(2)", "Umbrella(1)"]

@@ -104,6 +104,12 @@ class PageWriter:
             self.href(src, task.meeting.path, task.anchor), plain(task.text) or "(no text)"
         )
 
+    def entity_names(self, names: Iterable[str], kind: str) -> set[str]:
+        """Names from a meeting's fields, each once, as its entity is named (`[[GX]]` and
+        `Globex` are one account): what "Accounts met with" and the like count."""
+        by_key = self._by_name[kind]
+        return {entity.name if (entity := by_key.get(note_key(n))) else n for n in names}
+
     def names(self, names: Iterable[str], kind: str, src: str) -> str:
         """Names from a note's fields, each linked to its entity's page."""
         by_key = self._by_name[kind]
@@ -212,8 +218,8 @@ class PageWriter:
         accounts: Counter[str] = Counter()
         peers: Counter[str] = Counter()
         for m in person.meetings:
-            accounts.update(m.accounts)
-            peers.update(m.people)
+            accounts.update(self.entity_names(m.accounts, "account"))
+            peers.update(self.entity_names(m.people, "person"))
         own = {note_key(person.name), *(note_key(a) for a in person.aliases)}
         peers = Counter({k: v for k, v in peers.items() if note_key(k) not in own})
         parts = [
@@ -260,7 +266,7 @@ class PageWriter:
         decisions = [d for m in account.meetings for d in self._decisions_by_meeting.get(id(m), [])]
         people: Counter[str] = Counter()
         for m in account.meetings:
-            people.update(m.people)
+            people.update(self.entity_names(m.people, "person"))
         parts = []
         if account.meetings:
             latest = account.meetings[0]
