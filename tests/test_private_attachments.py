@@ -1,5 +1,5 @@
-"""The `private_attachments` fixture: an attachment that only private notes use is not
-published (see its README.md for the table of cases)."""
+"""The `private_attachments` fixture: an attachment that only unpublished notes (private, or
+with frontmatter that cannot be read) use is not published (its README.md has the cases)."""
 
 from __future__ import annotations
 
@@ -25,9 +25,10 @@ def test_only_private_use_keeps_a_file_out(site: Built) -> None:
     assert "img/orphan.png" in published
     assert "img/secret-chart.png" not in published
     assert "files/offer-letter.pdf" not in published
-    for path in ("img/secret-chart.png", "files/offer-letter.pdf"):
+    assert "img/broken-only.png" not in published
+    for path in ("img/secret-chart.png", "files/offer-letter.pdf", "img/broken-only.png"):
         assert any(
-            m.startswith(f"meeting_archive: {path}: used only by private notes")
+            m.startswith(f"meeting_archive: {path}: used only by unpublished notes")
             for m in site.messages(logging.INFO)
         ), path
 

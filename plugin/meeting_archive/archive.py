@@ -89,7 +89,7 @@ class ArchiveBuild:
     problems: list[Problem]
     stats: Counter[str]
     private_attachments: list[str] = field(default_factory=list)
-    """Attachments that private notes use and no published note does: not published."""
+    """Attachments that unpublished notes use and no published note does: not published."""
 
 
 def build_archive(
@@ -171,7 +171,8 @@ def build_archive(
 
 
 def _private_attachments(read: VaultRead, links: Links, linked: set[str]) -> list[str]:
-    """Attachments that a private note links to or embeds, and no published note does."""
+    """Attachments that an unpublished note (private, or with unreadable frontmatter) links
+    to or embeds, and no published note does."""
     found: set[str] = set()
     for withheld in read.withheld:
         for wiki, written in withheld.links:

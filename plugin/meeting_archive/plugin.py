@@ -75,7 +75,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             if attachment is not None:
                 files.remove(attachment)
                 self._report(
-                    Problem(path, "used only by private notes: not published", None, "info")
+                    Problem(path, "used only by unpublished notes: not published", None, "info")
                 )
         archive = build.archive
         _current.set(archive)

@@ -39,8 +39,9 @@ class Withheld:
     names: list[str]
     reason: str  # "private", "unreadable", "outside" (through a symlink) or "excluded"
     links: list[tuple[bool, str]] = field(default_factory=list)
-    """What a private note links to or embeds, as written ((is a wikilink, target)): an
-    attachment that only private notes use is not published either. Never written anywhere."""
+    """What a private note (or one whose frontmatter cannot be read) links to or embeds, as
+    written ((is a wikilink, target)): an attachment that only such notes use is not published
+    either. Never written anywhere."""
 
 
 @dataclass
@@ -125,7 +126,8 @@ def read_note(path: str, raw: bytes, options: ReadOptions) -> ReadResult:
         problems.append(
             Problem(path, f"frontmatter cannot be parsed ({err.reason}): left out", err.line)
         )
-        return Withheld(path, [path, stem], "unreadable"), problems
+        # It might have said `publish: false`: what it uses is treated as a private note's.
+        return Withheld(path, [path, stem], "unreadable", obsidian.link_targets(text)), problems
 
     # Both spellings of each field count (a `tag: private` beside `tags: [work]` is private).
     aliases = _strings(meta.get("aliases")) + _strings(meta.get("alias"))
