@@ -16,6 +16,7 @@ from mkdocs.config import load_config
 
 from conftest import FIXTURES, build_vault
 from meeting_archive import offload
+from meeting_archive import vault as vault_mod
 
 MADE = {"actions.ics": b"BEGIN:VCALENDAR\r\n", "people/jai-menon/actions.ics": b"ics"}
 FEEDS = ["actions.ics", "archive.json", "feed.xml", "graph.json", "people/jai-menon/actions.ics"]
@@ -138,3 +139,44 @@ def test_a_serve_rebuild_serialises_only_changed_events(tmp_path: Path) -> None:
     def events(ics: bytes) -> set[bytes]:
         return {b"BEGIN:VEVENT" + e.split(b"END:VEVENT")[0] for e in ics.split(b"BEGIN:VEVENT")[1:]}
     assert len(events(first) & events(second)) == len(events(first)) - 1
+
+
+@pytest.mark.skipif(not offload.can_fork(), reason="no os.fork here, or other threads run")
+def test_reading_half_the_notes_ahead_reads_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """read_vault reads half of a large vault in a forked process: the notes, the withheld
+    ones and the problems are those of reading it all in place."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for n in range(vault_mod.READ_AHEAD_AT + 50):
+        (vault / f"Meeting {n}.md").write_text(
+            f"---\ndate: 2025-01-{1 + n % 28:02d}\nparticipants: [Person {n % 7}]\n---\n\n"
+            f"Met about [[Topic {n % 5}]]. Apollo\u201a\u00c4\u00f4s plan.\n",
+            encoding="utf-8",
+        )
+    (vault / "Secret.md").write_text("---\npublish: false\n---\n![[x.png]]\n", encoding="utf-8")
+    (vault / "Broken.md").write_text("---\ntitle: [unclosed\n---\nText\n", encoding="utf-8")
+    files = sorted((p.name, str(p)) for p in vault.glob("*.md"))
+    options = vault_mod.ReadOptions()
+
+    def summary(read: vault_mod.VaultRead) -> tuple[object, ...]:
+        return (
+            [(n.path, n.title, n.body, n.meta, n.tags, n.people, n.date, n.repairs) for n in read.notes],
+            [(w.path, w.names, w.reason, w.links) for w in read.withheld],
+            [str(p) for p in read.problems],
+        )
+
+    forked: list[bool] = []
+    start = offload.Background.start
+
+    def watched_start(job: offload.Background[object]) -> None:
+        start(job)
+        forked.append(job.forked)
+
+    monkeypatch.setattr(offload.Background, "start", watched_start)
+    cache = vault_mod.NoteCache()
+    ahead = vault_mod.read_vault(files, options, cache)
+    assert forked == [True] and cache.reads == len(files)
+    monkeypatch.setattr(vault_mod, "READ_AHEAD_AT", 10**9)
+    in_place = vault_mod.read_vault(files, options, vault_mod.NoteCache())
+    assert summary(ahead) == summary(in_place)
+    assert "Apollo\u2019s plan" in ahead.notes[0].body  # repaired in either process

@@ -17,7 +17,7 @@ from typing import Any
 import frontmatter.default_handlers
 import yaml
 
-from . import obsidian
+from . import obsidian, offload
 from .model import Note, Problem
 from .repair import NotText, decode_note
 
@@ -62,26 +62,87 @@ class NoteCache:
     """Parsed notes by (path, mtime, size), so that `mkdocs serve` re-reads only what changed."""
 
     def __init__(self) -> None:
-        self._entries: dict[str, tuple[tuple[int, int, ReadOptions], ReadResult]] = {}
+        self._entries: dict[str, tuple[Stamp, ReadResult]] = {}
         self.reads = 0
         """How many files were read and parsed (not served from the cache): for tests."""
 
     def get(self, path: str, abs_path: str, options: ReadOptions) -> ReadResult:
-        stat = os.stat(abs_path)
-        stamp = (stat.st_mtime_ns, stat.st_size, options)
+        stamp = _stamp(abs_path, options)
         hit = self._entries.get(path)
         if hit is not None and hit[0] == stamp:
             return hit[1]
-        with open(abs_path, "rb") as f:
-            raw = f.read()
+        result = _read(path, abs_path, options)
         self.reads += 1
-        result = read_note(path, raw, options)
         self._entries[path] = (stamp, result)
         return result
+
+    def stale(self, files: list[tuple[str, str]], options: ReadOptions) -> list[tuple[str, str]]:
+        """The files that `get` would read (new or changed since they were cached)."""
+        out = []
+        for path, abs_path in files:
+            hit = self._entries.get(path)
+            try:
+                if hit is not None and hit[0] == _stamp(abs_path, options):
+                    continue
+            except OSError:
+                pass  # `get` reports it
+            out.append((path, abs_path))
+        return out
+
+    def add(self, read: list[tuple[str, Stamp, ReadResult]]) -> None:
+        """Entries read elsewhere (see `read_ahead`)."""
+        for path, stamp, result in read:
+            self._entries[path] = (stamp, result)
+        self.reads += len(read)
 
     def forget_except(self, paths: set[str]) -> None:
         for gone in self._entries.keys() - paths:
             del self._entries[gone]
+
+
+Stamp = tuple[int, int, ReadOptions]
+READ_AHEAD_AT = 400
+"""From this many notes to read, half are read in a forked process (offload.py)."""
+
+
+def _stamp(abs_path: str, options: ReadOptions) -> Stamp:
+    stat = os.stat(abs_path)
+    return (stat.st_mtime_ns, stat.st_size, options)
+
+
+def _read(path: str, abs_path: str, options: ReadOptions) -> ReadResult:
+    with open(abs_path, "rb") as f:
+        raw = f.read()
+    return read_note(path, raw, options)
+
+
+def _read_all(
+    files: list[tuple[str, str]], options: ReadOptions
+) -> list[tuple[str, Stamp, ReadResult]]:
+    out = []
+    for path, abs_path in files:
+        try:
+            out.append((path, _stamp(abs_path, options), _read(path, abs_path, options)))
+        except OSError:
+            continue  # read again in place, where the error is reported
+    return out
+
+
+def read_ahead(files: list[tuple[str, str]], options: ReadOptions, cache: NoteCache) -> None:
+    """Fill the cache with every stale note, half of them read and parsed in a forked process
+    while this one reads the other half (a note's YAML, repair and tags are pure work)."""
+    stale = cache.stale(files, options)
+    if len(stale) < READ_AHEAD_AT or not offload.can_fork():
+        return
+    middle = len(stale) // 2
+    job = offload.Background(lambda: _read_all(stale[middle:], options))
+    job.start()
+    for path, abs_path in stale[:middle]:
+        try:
+            cache.get(path, abs_path, options)
+        except OSError:
+            continue
+    cache.add(job.result())
 
 
 def read_vault(
@@ -89,6 +150,8 @@ def read_vault(
 ) -> VaultRead:
     """Read (vault path, absolute path) pairs of Markdown files into a VaultRead."""
     cache = cache if cache is not None else NoteCache()
+    files = list(files)
+    read_ahead(files, options, cache)
     result = VaultRead()
     seen: set[str] = set()
     for path, abs_path in files:
