@@ -23,10 +23,11 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO, Generic, TypeVar
 
 T = TypeVar("T")
+Send = Callable[[Any], None]
 
 
 def can_fork() -> bool:
@@ -43,14 +44,26 @@ def write_files(made: dict[str, bytes], site_dir: str) -> None:
 
 
 class Background(Generic[T]):
-    """`make()` run in a forked child from `start`; `result` gives what it returned."""
+    """`make()` run in a forked child from `start`; `result` gives what it returned.
 
-    def __init__(self, make: Callable[[], T], *, fork: bool = True) -> None:
+    `stream(send)`, if given, runs first in the child: what it sends reaches the parent while
+    the child goes on, through `messages()`. Without a child there are no messages: the
+    parent does that work itself as it goes."""
+
+    def __init__(
+        self,
+        make: Callable[[], T],
+        *,
+        stream: Callable[[Send], None] | None = None,
+        fork: bool = True,
+    ) -> None:
         self.make = make
+        self.stream = stream
         self.fork = fork
         self.pid: int | None = None
-        self.pipe: int | None = None
+        self.reader: BinaryIO | None = None
         self.forked = False
+        self._final: tuple[T] | None = None
 
     def start(self) -> None:
         if not (self.fork and can_fork()):
@@ -63,9 +76,15 @@ class Background(Generic[T]):
             code = 1
             try:
                 os.close(read)
-                data = pickle.dumps(self.make(), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as out:
-                    out.write(data)
+
+                    def send(message: Any) -> None:
+                        pickle.dump((False, message), out, protocol=pickle.HIGHEST_PROTOCOL)
+                        out.flush()
+
+                    if self.stream is not None:
+                        self.stream(send)
+                    pickle.dump((True, self.make()), out, protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
             except BaseException:
                 traceback.print_exc()
@@ -73,29 +92,62 @@ class Background(Generic[T]):
                 sys.stderr.flush()
                 os._exit(code)
         os.close(write)
-        self.pid, self.pipe, self.forked = pid, read, True
+        self.pid, self.reader, self.forked = pid, os.fdopen(read, "rb"), True
+
+    def messages(self) -> Iterator[Any]:
+        """What the child's `stream` sends, as it comes (this waits for each)."""
+        while self.reader is not None and self._final is None:
+            try:
+                final, value = pickle.load(self.reader)
+            except Exception:  # the child failed: `result` will tell
+                self.reader.close()
+                self.reader = None
+                return
+            if final:
+                self._final = (value,)
+                return
+            yield value
 
     def result(self) -> T:
         """The child's result once it has finished, or `make()` done here (not forked, or
         the child failed)."""
-        pid, pipe = self.pid, self.pipe
-        self.pid = self.pipe = None
-        if pid is not None and pipe is not None:
-            with os.fdopen(pipe, "rb") as answer:
-                data = answer.read()
+        for _ in self.messages():
+            pass  # sent but not asked for
+        pid, self.pid = self.pid, None
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
+        if pid is not None:
             _, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) == 0 and data:
-                result: T = pickle.loads(data)
-                return result
+            if os.waitstatus_to_exitcode(status) == 0 and self._final is not None:
+                return self._final[0]
         return self.make()
 
     def abandon(self) -> None:
         """Stop the child (the build failed): nothing is written after this returns."""
-        pid, pipe = self.pid, self.pipe
-        self.pid = self.pipe = None
+        pid, self.pid = self.pid, None
         if pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-        if pipe is not None:
-            os.close(pipe)
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
+
+
+class Ahead:
+    """Results by key, sent by a child in batches of (key, result): `take(key)` reads the
+    batches until that key's result has come. Ask only for keys the child sends."""
+
+    def __init__(self, batches: Iterator[list[tuple[str, Any]]]) -> None:
+        self._batches = batches
+        self._got: dict[str, Any] = {}
+
+    def take(self, key: str) -> Any | None:
+        """The key's result, or None if the child stopped before sending it."""
+        while key not in self._got:
+            batch = next(self._batches, None)
+            if batch is None:
+                return None
+            self._got.update(batch)
+        return self._got.pop(key)

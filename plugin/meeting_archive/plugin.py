@@ -16,11 +16,13 @@ from .archive import ArchiveBuild, build_archive
 from .config import MeetingArchiveConfig
 from .fragments import Fragments, map_between
 from .model import Problem
-from .render import Renderer
+from .render import Rendered, Renderer
 from .sanitize import clean_html
 from .vault import NoteCache, ReadOptions, Withheld, read_vault
 
 log = get_plugin_logger(__name__)
+RENDER_BATCH = 64
+"""Pages rendered ahead are sent in batches of this many."""
 
 
 class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
@@ -43,6 +45,9 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self.fragments = Fragments()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.side: offload.Background[dict[str, list[str]]] | None = None
+        self.pages_ahead: offload.Background[None] | None = None
+        self.ahead: offload.Ahead | None = None
+        self.ahead_paths: set[str] = set()
         self.entity_sections: dict[str, str] = {}
         self._own_nav = self.config.generate_nav and not config.nav
         site.configure(config, self.config.generate_nav)
@@ -154,8 +159,29 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             offload.write_files({p: c for p, c in feeds.items() if p not in taken}, site_dir)
             return listings
 
+        # The pages of notes that embed none are rendered ahead too, in the order MkDocs
+        # asks for them (offload.Ahead); under --dirty, few pages are rendered at all.
+        renderer = self.renderer
+        ahead = [] if self.dirty else [n for n in archive.notes.values() if "![[" not in n.body]
+
+        def render_ahead(send: offload.Send) -> None:
+            batch: list[tuple[str, Rendered]] = []
+            for item in renderer.render_ahead(ahead):
+                batch.append(item)
+                if len(batch) == RENDER_BATCH:
+                    send(batch)
+                    batch = []
+            send(batch)
+
+        # Two children: one renders pages as fast as this process takes them (a pipe holds
+        # only so much), the other makes listings and feeds meanwhile.
         self.side = offload.Background(side_work)
         self.side.start()
+        self.pages_ahead = offload.Background(lambda: None, stream=render_ahead)
+        self.pages_ahead.start()
+        if self.pages_ahead.forked:
+            self.ahead = offload.Ahead(self.pages_ahead.messages())
+            self.ahead_paths = {n.path for n in ahead}
         return files
 
     def _add_generated(
@@ -181,7 +207,8 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         note = self.build.archive.notes.get(page.file.src_uri)
         if note is None:
             return None
-        text = self.renderer.page(note)
+        rendered = self._rendered_ahead(note.path)
+        text = self.renderer.adopt(note.path, rendered) if rendered else self.renderer.page(note)
         entity = self.build.links.entity_of_note.get(note.path)
         if entity is not None:
             sections = self.entity_sections.pop(note.path, None)
@@ -213,7 +240,16 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             output = site.with_mermaid(output, page.url)
         return output
 
+    def _rendered_ahead(self, path: str) -> Rendered | None:
+        if self.ahead is None or path not in self.ahead_paths:
+            return None
+        rendered: Rendered | None = self.ahead.take(path)
+        return rendered
+
     def _finish_side_work(self) -> None:
+        if self.pages_ahead is not None:
+            self.pages_ahead.result()  # the child has sent every page: reap it
+            self.pages_ahead = self.ahead = None
         if self.side is not None:
             self.fragments.provide(self.side.result())
             self.side = None
@@ -238,9 +274,10 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         deploy.write_netlify_headers(config.site_dir)
 
     def on_build_error(self, *, error: Exception) -> None:
-        if getattr(self, "side", None) is not None:
-            self.side.abandon()  # type: ignore[union-attr]
-            self.side = None
+        for job in (getattr(self, "side", None), getattr(self, "pages_ahead", None)):
+            if job is not None:
+                job.abandon()
+        self.side = self.pages_ahead = self.ahead = None
 
     def on_shutdown(self) -> None:
         if getattr(self, "_tmp", None) is not None:

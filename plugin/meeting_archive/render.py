@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from markdown.extensions.toc import slugify as default_slugify
@@ -48,6 +48,16 @@ def anchor(href: str, text: str, css: str = "") -> str:
     """A finished link: `text` is already escaped Markdown, `href` a relative URL."""
     cls = f' class="{css}"' if css else ""
     return f'<a href="{html.escape(href)}"{cls}>{text}</a>'
+
+
+@dataclass
+class Rendered:
+    """A note's page rendered in another process, and what that left behind."""
+
+    markdown: str
+    stashed: list[str]
+    needs_cleaning: bool
+    problems: list[Problem]
 
 
 @dataclass
@@ -117,6 +127,33 @@ class Renderer:
         # An entity's own note gets its "Mentioned in" from the entity's generated sections.
         mentioned = "" if note.path in self.links.entity_of_note else self.mentioned_in(note)
         return header, mentioned
+
+    def render_ahead(self, notes: list[Note]) -> Iterator[tuple[str, Rendered]]:
+        """Each note's page rendered, with what rendering it left for its page (see `adopt`):
+        for another process, which renders pages ahead of the one that builds them. Notes
+        that embed others are not given here: their warnings are shared between pages."""
+        for note in notes:
+            markdown = self.page(note)
+            self._tokens.pop(note.path, None)
+            yield (
+                note.path,
+                Rendered(
+                    markdown,
+                    self._stashed.pop(note.path, []),
+                    note.path in self.needs_cleaning,
+                    self.problems[:],
+                ),
+            )
+            self.problems.clear()
+
+    def adopt(self, path: str, rendered: Rendered) -> str:
+        """A page rendered ahead, as if rendered here: its Markdown."""
+        if rendered.stashed:
+            self._stashed[path] = rendered.stashed
+        if rendered.needs_cleaning:
+            self.needs_cleaning.add(path)
+        self.problems.extend(rendered.problems)
+        return rendered.markdown
 
     def prepare_all(self) -> None:
         for note in self.archive.notes.values():
