@@ -111,7 +111,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             fragments=self.fragments,
         )
         # extras: activity charts, local graphs and feed links on the pages (extras.py)
-        self.writer = extras.PicturePageWriter(
+        self.writer = writer = extras.PicturePageWriter(
             archive,
             hrefs,
             sources.of_entity,
@@ -138,9 +138,21 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         files = self._add_generated(files, config, generated)
         for asset in extras.graph_asset_files(config, files):
             files.append(asset)
-        # Listings of the generated pages, feeds and graph data: made beside the Markdown
-        # conversion of the pages, which none of them need (offload.py).
-        writer, taken = self.writer, extras.taken_paths(files, extras.feed_paths(archive))
+        self._start_side_work(config, files, build, writer)
+        return files
+
+    def _start_side_work(
+        self,
+        config: MkDocsConfig,
+        files: Files,
+        build: ArchiveBuild,
+        writer: extras.PicturePageWriter,
+    ) -> None:
+        """Fork the children that work beside MkDocs' rendering of the pages (offload.py)."""
+        # Listings of the generated pages, feeds and graph data: no page's Markdown needs them.
+        archive = build.archive
+        assert self.renderer is not None
+        taken = extras.taken_paths(files, extras.feed_paths(archive))
         site_name, site_url, site_dir = config.site_name, config.site_url or None, config.site_dir
         fragments = self.fragments
 
@@ -149,7 +161,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         if not self.dirty:
             self.renderer.prepare_all()
             self.entity_sections = {
-                path: self.writer.entity_sections(entity, path)
+                path: writer.entity_sections(entity, path)
                 for path, entity in build.links.entity_of_note.items()
             }
 
@@ -182,7 +194,6 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         if self.pages_ahead.forked:
             self.ahead = offload.Ahead(self.pages_ahead.messages())
             self.ahead_paths = {n.path for n in ahead}
-        return files
 
     def _add_generated(
         self, files: Files, config: MkDocsConfig, generated: list[tuple[str, str]]
