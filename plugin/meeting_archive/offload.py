@@ -86,6 +86,8 @@ class Background(Generic[T]):
                         self.stream(send)
                     pickle.dump((True, self.make()), out, protocol=pickle.HIGHEST_PROTOCOL)
                 code = 0
+            except KeyboardInterrupt:
+                pass  # Ctrl-C reaches the whole process group: the build reports it
             except BaseException:
                 traceback.print_exc()
             finally:
