@@ -74,11 +74,11 @@ class Renderer:
     heading_slugify: Slugify = default_slugify
     fragments: Fragments = field(default_factory=Fragments)
     needs_cleaning: set[str] = field(default_factory=set)
+    """Pages whose text (or an embedded note's) could make Markdown emit script."""
     _stashed: dict[str, list[str]] = field(default_factory=dict)
     _prepared: dict[str, tuple[str, str]] = field(default_factory=dict)
     _tokens: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)
     """Per page: (note, wikilink as written) → its token on the page (kept until unstash)."""
-    """Pages whose text (or an embedded note's) could make Markdown emit script."""
     problems: list[Problem] = field(default_factory=list)
     _reported: set[tuple[str, ...]] = field(default_factory=set)
     _too_deep: set[str] = field(default_factory=set)
@@ -291,9 +291,8 @@ class Renderer:
                 ),
                 segment,
             )
-        text = segment
         text = obsidian.INLINE.sub(
-            lambda m: self.inline(m, segment, note, page_src, skeleton), text
+            lambda m: self.inline(m, segment, note, page_src, skeleton), segment
         )
         if kept:
             text = re.sub("\x00E(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
@@ -345,21 +344,21 @@ class Renderer:
         A wikilink's or tag's finished HTML is set aside (see `stash`) except in a heading,
         whose text the table of contents must see."""
         if match.group("link") is not None:
-            if not skeleton:
-                # The same link again on the page (a transcript names its people often):
-                # the same token, unless on a heading line, where links stay Markdown.
-                tokens = self._tokens.setdefault(page_src, {})
-                key = (note.path, match.group())
-                token = tokens.get(key)
-                if token is not None and not obsidian.on_heading_line(segment, match.start()):
-                    return token
+            stays_markdown = skeleton or obsidian.on_heading_line(segment, match.start())
+            # The same link again on the page (transcripts repeat names) gets the same token.
+            tokens = self._tokens.setdefault(page_src, {}) if not stays_markdown else {}
+            key = (note.path, match.group())
+            token = tokens.get(key)
+            if token is not None:
+                return token
             link = obsidian.parse_wikilink(match.group("inner"), embed=bool(match.group("bang")))
             if not link.target and not link.headings and not link.block:
                 return match.group()
-            if skeleton or obsidian.on_heading_line(segment, match.start()):
+            if stays_markdown:
                 return self.wikilink(link, note, page_src, skeleton)
-            token = self.stash(page_src, self.wikilink(link, note, page_src, skeleton, _html_text))
-            self._tokens[page_src][(note.path, match.group())] = token
+            token = tokens[key] = self.stash(
+                page_src, self.wikilink(link, note, page_src, skeleton, _html_text)
+            )
             return token
         if match.group("md") is not None:
             return self.markdown_link(match, note, page_src, skeleton)
