@@ -14,6 +14,8 @@ WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]*?)\]\]")
 _FENCE_LINE = re.compile(r"^(\s*(?:>\s?)*)(`{3,}|~{3,})(.*)$")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+HEADING_LINES = re.compile(_HEADING.pattern, re.MULTILINE)
+"""Every line of a text that `heading` reads as a heading (in code or not)."""
 _BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]\])|(?<=\)))\^([A-Za-z0-9-]+)[ \t]*$")
 _COMMENT = re.compile(r"%%.*?(?:%%|\Z)", re.DOTALL)
 _CALLOUT = re.compile(r"^(\s*)>\s?\[!([^\]\s]*)\]([+-]?)[ \t]*(.*)$")

@@ -34,8 +34,6 @@ _OWNER = re.compile(
     r"(?:(?<=\s)|^)@(?:\[\[([^\]|]+)(?:\|[^\]]*)?\]\]|([^\W\d][\w.'-]*(?: [A-Z][\w'-]+)?))"
 )
 _TASK_TAG = re.compile(r"(?:(?<=\s)|^)#task\b")
-_HEADING_LINES = re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
-"""Every line that obsidian.heading reads as a heading (in code or not)."""
 _BULLET = re.compile(r"^(?:[-*+]|\d+[.)])\s+(?!\[.\] )(.*\S)\s*$")
 
 
@@ -110,8 +108,8 @@ def parse_decisions(body: str, heading_text: str = "Decisions") -> list[tuple[in
     wanted = heading_text.casefold()
     decisions: list[tuple[int, str]] = []
     if not any(
-        obsidian.plain_text(h.group(1) or "").casefold() == wanted
-        for h in _HEADING_LINES.finditer(body)
+        obsidian.plain_text(h.group(2) or "").casefold() == wanted
+        for h in obsidian.HEADING_LINES.finditer(body)
     ):
         return decisions  # no heading reads so: no need to walk the lines
 
