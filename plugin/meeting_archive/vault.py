@@ -131,8 +131,10 @@ def _read_all(
 def read_ahead(files: list[tuple[str, str]], options: ReadOptions, cache: NoteCache) -> None:
     """Fill the cache with every stale note, half of them read and parsed in a forked process
     while this one reads the other half (a note's YAML, repair and tags are pure work)."""
+    if len(files) < READ_AHEAD_AT or not offload.can_fork():
+        return  # (as under `mkdocs serve`, whose threads make forking unsafe)
     stale = cache.stale(files, options)
-    if len(stale) < READ_AHEAD_AT or not offload.can_fork():
+    if len(stale) < READ_AHEAD_AT:
         return
     middle = len(stale) // 2
     job = offload.Background(lambda: _read_all(stale[middle:], options))
