@@ -331,11 +331,5 @@
   }
 
   setUpPreviews();
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(onPage);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", onPage);
-  } else {
-    onPage();
-  }
+  window.MeetingArchive.onEveryPage(onPage);
 })();

@@ -26,15 +26,20 @@
       new Tablesort(tables[i]);
     }
   }
-  function onPage() {
+  /* Run `fn` on every page view: through Material's document$ under instant loading, else
+   * once the page is parsed. meeting-archive-pictures.js (loaded after this file) uses it. */
+  function onEveryPage(fn) {
+    if (typeof document$ !== "undefined") {
+      document$.subscribe(fn);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+  }
+  window.MeetingArchive = { onEveryPage: onEveryPage };
+  onEveryPage(function () {
     markOverdue();
     sortable();
-  }
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(onPage);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", onPage);
-  } else {
-    onPage();
-  }
+  });
 })();
