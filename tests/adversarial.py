@@ -680,7 +680,10 @@ def _outside(v: AdversarialVault, w: _Writer) -> None:
             _re("Attachments/leak.png") + "leads outside the vault",
             _re("Dangling.md") + "leads outside the vault",
             *(
-                path + r"(linked note|embedded file) \[\[" + re.escape(t) + r"\]\] is not in"
+                path
+                + r"(linked note|linked file|embedded file|embedded note|image) (\[\[)?"
+                + re.escape(t)
+                + r"(\]\])? is not in"
                 for t in unresolved
             ),
         ),
@@ -778,8 +781,8 @@ def _embeds(v: AdversarialVault, w: _Writer) -> None:
         "embed cycles of length 1, 2 and 3",
         warns=(
             _re("Embeds/Self.md") + r"embed stopped \(cycle\)",
-            r"^meeting_archive: Embeds/P[io]ng.md: embed stopped \(cycle\)",
-            r"^meeting_archive: Embeds/Tri [ABC].md: embed stopped \(cycle\)",
+            r"^meeting_archive: Embeds/P[io]ng.md(:\d+)?: embed stopped \(cycle\)",
+            r"^meeting_archive: Embeds/Tri [ABC].md(:\d+)?: embed stopped \(cycle\)",
         ),
     )
     for n in range(1, 51):
@@ -791,7 +794,7 @@ def _embeds(v: AdversarialVault, w: _Writer) -> None:
         "embed-chain",
         "embeds",
         "an embed chain 50 deep",
-        warns=(r"^meeting_archive: Chain/Chain \d\d.md: embed stopped \(more than 10 levels\)",),
+        warns=(r"^meeting_archive: Chain/Chain \d\d.md(:\d+)?: embed stopped \(more than 10 levels\)",),
     )
 
 
@@ -995,7 +998,7 @@ def _bad_input(v: AdversarialVault, w: _Writer) -> None:
         "Bad/Long Line.md",
         ("# Long line\n\n" + line + "\n").encode(),
         "a 100,000-character line (its 2,000 broken links are one warning)",
-        r"linked note \[\[y.md\]\] is not in the vault",
+        r"linked file y\.md is not in the vault",
     )
     bad(
         "long-title",

@@ -158,7 +158,7 @@ def test_summary_line(built: tuple[AdversarialVault, BuildLog]) -> None:
         name: int(n)
         for n, name in re.findall(
             r"(\d+) (notes published|private|unreadable|excluded|symlinks out of the vault|"
-            r"links|resolved|unresolved|to private notes|embeds|repairs)\b",
+            r"links|resolved|unresolved|to unpublished notes|embeds|repairs)\b",
             summary[0],
         )
     }
@@ -172,10 +172,10 @@ def test_summary_line(built: tuple[AdversarialVault, BuildLog]) -> None:
     assert numbers["private"] == len(vault.private) - len(private_unreadable), summary[0]
     assert numbers["symlinks out of the vault"] == 4
     assert numbers["excluded"] == 3  # .trash/, Excluded/ (exclude_docs), Drafts/ (draft_docs)
-    assert numbers["to private notes"] > 40 and numbers["unresolved"] > 0
+    assert numbers["to unpublished notes"] > 40 and numbers["unresolved"] > 0
     assert numbers["embeds"] > 0 and numbers["repairs"] >= 1
     assert (
-        numbers["resolved"] + numbers["unresolved"] + numbers["to private notes"]
+        numbers["resolved"] + numbers["unresolved"] + numbers["to unpublished notes"]
         == numbers["links"]
     )
 
@@ -324,7 +324,7 @@ def test_odd_and_colliding_names_are_all_published(
     assert {a.text() for a in case} >= {"report", "Report", "REPORT"}
     linker = article(page(log, "unicode/unicode-linker"))
     assert (
-        len([a for a in linker.css("a") if "headerlink" not in (a.attributes.get("class") or "")])
+        len([a for a in linker.css("p a") if "headerlink" not in (a.attributes.get("class") or "")])
         == 4
     )
     # A vault note where a generated index lives does not take the index's place.

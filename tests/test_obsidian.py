@@ -115,7 +115,7 @@ def test_strip_comments(text: str, out: str) -> None:
         ("> [!tip]- Folded\n> x", '??? tip "Folded"\n    x'),
         ("> [!warning]+ Open\n> x", '???+ warning "Open"\n    x'),
         ("> [!INFO]\n> x\n\nafter", "!!! info\n    x\n\nafter"),
-        ('> [!note] Say "hi"', "!!! note \"Say 'hi'\""),
+        ('> [!note] Say "hi"', '!!! note "Say "hi""'),
         ("> [!note] Outer\n> > [!tip] Inner\n> > deep", '!!! note "Outer"\n    !!! tip "Inner"\n        deep'),
         ("> plain quote", "> plain quote"),
     ],

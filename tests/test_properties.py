@@ -11,7 +11,9 @@ import codecs
 import datetime as dt
 import posixpath
 import re
+import tempfile
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import markdown
@@ -21,13 +23,12 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 import hypothesis_profiles  # noqa: F401  (registers and loads the profile)
-from meeting_archive import obsidian, pages, site, urls
-from meeting_archive.archive import build_archive
-from meeting_archive.fragments import Fragments
+from meeting_archive import obsidian, urls
+from meeting_archive.markup import escape_md
 from meeting_archive.model import Problem
-from meeting_archive.render import Renderer, escape_md
+from meeting_archive.pipeline import build_site
 from meeting_archive.resolve import Resolver
-from meeting_archive.vault import Note, ReadOptions, VaultRead, Withheld, read_note
+from meeting_archive.vault import Note, ReadOptions, Withheld, read_note
 
 # -- strategies --------------------------------------------------------------------------------
 
@@ -224,7 +225,7 @@ def note_trees(draw: st.DrawFn) -> tuple[list[str], list[str], list[str], dict[s
 @given(note_trees(), st.integers(0, 63), TARGETS)
 def test_resolver_stays_in_the_vault(tree: Any, source: int, drawn: Any) -> None:
     notes, attachments, withheld, aliases = tree
-    resolver = Resolver(notes, attachments, aliases, withheld)
+    resolver = Resolver(notes, attachments, aliases, dict.fromkeys(withheld, "private"))
     known = set(notes) | set(attachments)
     from_path = ["", *notes][source % (len(notes) + 1)]
     target = link_target(drawn, notes + attachments + withheld)
@@ -243,7 +244,7 @@ def test_resolver_finds_every_note_by_its_path(
     """A note's own vault path (without `.md`, in any case or Unicode form) leads to it, or to
     the note whose path differs from it only in case or normalisation."""
     notes, attachments, withheld, aliases = tree
-    resolver = Resolver(notes, attachments, aliases, withheld)
+    resolver = Resolver(notes, attachments, aliases, dict.fromkeys(withheld, "private"))
     path = notes[which % len(notes)]
     found = resolver.resolve(unicodedata.normalize(form, path[:-3]), notes[source % len(notes)])
     assert found.path is not None and urls.note_key(found.path) == urls.note_key(path)
@@ -488,30 +489,13 @@ def test_pipeline_publishes_nothing_private(
     """Read, model, resolve and render a random small vault as the plugin does: no exception,
     and no private note's marker or title in any page, listing or generated page."""
     files = _vault(notes, privacy)
-    read = VaultRead()
-    for path, raw in files.items():
-        item, problems = read_note(path, raw, ReadOptions())
-        (read.notes if isinstance(item, Note) else read.withheld).append(item)  # type: ignore[arg-type]
-        read.problems += problems
-    built = build_archive(read, [])
-    hrefs = urls.Hrefs(True)
-    sources = site.GeneratedSources(set(), hrefs)
-    for note in built.archive.notes.values():
-        hrefs.page_of[note.path] = note.page_path
-    fragments = Fragments()
-    renderer = Renderer(
-        built.archive,
-        built.links,
-        hrefs,
-        sources.of_entity,
-        tag_link=lambda tag: (sources.of_index("tags"), ""),
-        fragments=fragments,
-    )
-    writer = pages.PageWriter(built.archive, hrefs, sources.of_entity, 20, fragments)
-    output = [(n.path, renderer.page(n)) for n in built.archive.notes.values()]
-    output += pages.generated_pages(writer, sources.of_index, sources.src, True)
-    for src, text in output:
-        filled = fragments.fill(src, text)
+    with tempfile.TemporaryDirectory() as vault:
+        for path, raw in files.items():
+            target = Path(vault, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(raw)
+        _, pages = build_site(vault)
+    for src, filled in pages.items():
         assert MARKER not in filled and "zqx-title" not in filled, src
         if src not in files:  # generated: every string from a note escaped
             assert "<script" not in filled, src

@@ -21,7 +21,7 @@ NOTES = [
 ]
 ATTACHMENTS = ["Attachments/chart.png", "docs/brief.pdf"]
 RESOLVER = Resolver(NOTES, ATTACHMENTS, aliases={"People/Jai Menon.md": ["Jai", "JM"]},
-                    withheld=["Secret/Plan.md", "Plan", "Codename"])
+                    withheld=dict.fromkeys(["Secret/Plan.md", "Plan", "Codename"], "private"))
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,11 @@ from hypothesis import strategies as st
 from mkdocs.utils import get_relative_url
 
 from meeting_archive.urls import (
-    _relative_url,
     dest_uri,
     inside_vault,
     note_key,
     page_url,
-    relative_link,
+    relative_url,
     slugify,
     vault_page_path,
 )
@@ -62,21 +61,6 @@ def test_dest_and_url(page: str, directory: bool, dest: str, url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("src", "dst", "fragment", "link"),
-    [
-        ("Meetings/2025/a.md", "People/Jai Menon.md", "", "../../People/Jai%20Menon.md"),
-        ("a.md", "b.md", "", "b.md"),
-        ("a.md", "a.md", "summary", "#summary"),
-        ("a.md", "a.md", "", "#"),
-        ("x/a.md", "x/y/b.md", "^block-1", "y/b.md#^block-1"),
-        ("people/x.md", "Notes/#1 & 50%?.md", "", "../Notes/%231%20%26%2050%25%3F.md"),
-    ],
-)
-def test_relative_link(src: str, dst: str, fragment: str, link: str) -> None:
-    assert relative_link(src, dst, fragment) == link
-
-
-@pytest.mark.parametrize(
     ("path", "inside"),
     [
         ("a/b.md", "a/b.md"),
@@ -111,4 +95,4 @@ def site_urls(draw: st.DrawFn) -> str:
 @given(site_urls(), site_urls())
 def test_relative_url_agrees_with_mkdocs(url: str, other: str) -> None:
     # The plugin's own string version must give what MkDocs' (posixpath-based) one gives.
-    assert _relative_url(url, other) == get_relative_url(url, other)
+    assert relative_url(url, other) == get_relative_url(url, other)

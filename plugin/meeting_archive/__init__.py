@@ -6,10 +6,12 @@ mkdocs-gen-files script can read it with `current_archive()` to add pages of its
 
 from __future__ import annotations
 
+__version__ = "0.2.0"
+
 from . import _current
 from .model import Archive, Decision, Entity, Note, Task
 
-__all__ = ["Archive", "Decision", "Entity", "Note", "Task", "current_archive"]
+__all__ = ["Archive", "Decision", "Entity", "Note", "Task", "__version__", "current_archive"]
 
 
 def current_archive() -> Archive:

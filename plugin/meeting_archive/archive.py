@@ -1,121 +1,121 @@
-"""Build the archive model from the notes read: entities, links, tasks, decisions, URLs.
+"""Build the archive model from the notes read: entities, links, tasks, decisions, page paths.
 
-Everything is gathered in one pass over the notes and a few passes over the entities, with
-dictionaries for every lookup, so the model grows linearly with the vault.
+Every link of every note is resolved here, once, into a table that rendering reads (no page
+asks the resolver again). What is costly per note (finding its links, tasks and decisions) was
+done when it was read; what depends on the whole vault (which note a name means) is kept
+between builds while the vault's names stay the same (`ModelCache`), so that after an edit
+only the edited note's links are resolved again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import hashlib
+import posixpath
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
-from . import obsidian, tasks
-from .model import Archive, Decision, Entity, EntityKind, Note, Problem, Task, section_of
+from .embeds import embed_problems
+from .entities import Entities, entity_kind
+from .model import Archive, Decision, Entity, Note, Problem, Task
+from .obsidian import LinkRef, parse_wikilink
+from .page_paths import PagePaths, assign_page_paths, folders_of
 from .resolve import Resolution, Resolver
-from .urls import inside_vault, note_key, slugify, vault_page_path
-from .vault import VaultRead
-
-RESERVED_PAGES = ("", "meetings", "people", "accounts", "topics", "actions", "tags", "graph")
+from .urls import inside_vault, note_key
+from .vault import VaultRead, is_note_path
 
 TargetKind = Literal["note", "attachment", "entity", "withheld", "unresolved"]
+MAX_EMBED_DEPTH = 10
+LinkKey = tuple[bool, str]
+"""(is a wikilink, as written): a wikilink's inner text, a Markdown link's URL."""
 
 
 @dataclass(frozen=True)
 class Target:
-    """What a wikilink leads to."""
+    """What a link leads to. An entity is named by the link's target as written (its key
+    is `note_key(name)`), so that a table stays true from build to build."""
 
     kind: TargetKind
     path: str | None = None
-    entity: Entity | None = None
+    name: str | None = None
+    reason: str = ""
+    """Why a withheld note is not published (private, excluded…)."""
     ambiguous: tuple[str, ...] = ()
+    by_name: bool = False
 
 
 @dataclass
-class Links:
-    """The vault's link targets: notes and attachments through the resolver, then people,
-    accounts and topics that have no note of their own."""
+class LinkTable:
+    """Every link of every published note, resolved: note path → link → target."""
 
-    resolver: Resolver
-    notes: dict[str, Note]
-    entity_of_note: dict[str, Entity] = field(default_factory=dict)
-    entity_by_name: dict[str, Entity] = field(default_factory=dict)
-    _cache: dict[str, Target] = field(default_factory=dict)
+    of_note: dict[str, dict[LinkKey, Target]] = field(default_factory=dict)
 
-    def target(self, link: obsidian.Wikilink, from_path: str) -> Target:
-        """Where `[[link]]` in the note at `from_path` leads. Cached: a vault names the same
-        people and accounts thousands of times, and only the folder changes the answer."""
-        cached = self._cache.get(link.target)
-        if cached is not None:
-            return cached
-        found = self.resolver.resolve(link.target, from_path)
-        target = self._target(link, found)
-        if found.anywhere and target.kind != "unresolved":
-            self._cache[link.target] = target
-        return target
+    def target(self, from_path: str, key: LinkKey) -> Target:
+        found = self.of_note.get(from_path, {}).get(key)
+        return found if found is not None else Target("unresolved")
 
-    def _target(self, link: obsidian.Wikilink, found: Resolution) -> Target:
-        if found.path is not None:
-            kind: TargetKind = "note" if found.path in self.notes else "attachment"
-            return Target(kind, found.path, self.entity_of_note.get(found.path), found.ambiguous)
-        if found.withheld:
-            return Target("withheld")
-        entity = self.entity_by_name.get(note_key(link.target))
-        if entity is not None:
-            return Target("entity", entity=entity)
-        return Target("unresolved")
 
-    def markdown_target(self, path: str, from_path: str) -> Target:
-        """An ordinary Markdown link's target: the file at that path relative to the note, or,
-        as Obsidian does, a file of that name anywhere in the vault."""
-        folder = from_path.rpartition("/")[0]
-        exact = inside_vault(f"{folder}/{path}" if folder else path)
-        if exact is not None and self.resolver.exists(exact):
-            kind: TargetKind = "note" if exact in self.notes else "attachment"
-            return Target(kind, exact, self.entity_of_note.get(exact))
-        found = self.resolver.resolve(path.removeprefix("./"), from_path)
-        if found.path is not None:
-            kind = "note" if found.path in self.notes else "attachment"
-            return Target(kind, found.path, self.entity_of_note.get(found.path), found.ambiguous)
-        return Target("withheld" if found.withheld else "unresolved")
+@dataclass
+class ModelCache:
+    """What one build's model leaves for the next (kept on the plugin instance)."""
+
+    names: str = ""
+    """Fingerprint of every name a link can use: equal, and the resolver still holds."""
+    resolver: Resolver | None = None
+    tables: dict[str, tuple[str, dict[LinkKey, Target], list[Problem]]] = field(
+        default_factory=dict
+    )
+    """Note path → (content hash, its table, its link problems)."""
 
 
 @dataclass
 class ArchiveBuild:
     archive: Archive
-    links: Links
+    links: LinkTable
+    entities: Entities
+    pages: PagePaths
+    resolver: Resolver
     problems: list[Problem]
     stats: Counter[str]
+    other_notes: list[Note] = field(default_factory=list)
+    """Notes that are neither meetings nor entity notes: the vault's own, browsed by folder."""
     private_attachments: list[str] = field(default_factory=list)
     """Attachments that unpublished notes use and no published note does: not published."""
+
+    def entity(self, target: Target) -> Entity | None:
+        if target.kind == "entity" and target.name is not None:
+            return self.entities.by_name.get(note_key(target.name))
+        if target.kind == "note" and target.path is not None:
+            return self.entities.of_note.get(target.path)
+        return None
 
 
 def build_archive(
     read: VaultRead,
     attachments: list[str],
     *,
-    decisions_heading: str = "Decisions",
+    withheld: dict[str, str] | None = None,
+    use_directory_urls: bool = True,
     today: dt.date | None = None,
+    cache: ModelCache | None = None,
 ) -> ArchiveBuild:
+    """The model of one build. `withheld` names notes that are not published for reasons the
+    reader does not know (excluded, reached through a symlink out of the vault)."""
+    cache = cache if cache is not None else ModelCache()
     notes = {n.path: n for n in read.notes}
-    resolver = Resolver(
-        note_paths=list(notes),
-        other_paths=attachments,
-        aliases={n.path: n.aliases for n in read.notes if n.aliases},
-        withheld=[name for w in read.withheld for name in w.names],
-    )
-    links = Links(resolver, notes)
+    withheld_names = {name: w.reason for w in read.withheld for name in w.names}
+    withheld_names.update(withheld or {})
+    resolver = _resolver(notes, attachments, withheld_names, cache)
+    entities = Entities(resolver, notes)
     problems: list[Problem] = []
     stats: Counter[str] = Counter()
-    entities = _Entities(links)
 
     for note in read.notes:
-        kind = _entity_kind(note)
+        kind = entity_kind(note)
         if kind:
             entities.for_note(note, kind)
-    meetings = sorted((n for n in read.notes if n.is_meeting), key=_newest_first)
+    meetings = sorted((n for n in read.notes if n.is_meeting), key=newest_first)
     for meeting in meetings:
         for name in meeting.people:
             person = entities.named("person", name)
@@ -125,25 +125,22 @@ def build_archive(
             account = entities.named("account", name)
             if account:
                 _add_once(account.meetings, meeting)
-    # The account may have listed a meeting from its fields already: a set of pairs keeps the
-    # check constant-time (a scan of the account's meetings would be quadratic for a big one).
-    listed = {(id(a), id(m)) for a in entities.all if a.kind == "account" for m in a.meetings}
-    for note in read.notes:
-        for tag in note.tags:
-            if tag.lower().startswith("account/") and len(tag) > len("account/"):
-                account = entities.account_for_tag(tag.split("/", 1)[1])
-                if (
-                    account is not None
-                    and note.is_meeting
-                    and (id(account), id(note)) not in listed
-                ):
-                    listed.add((id(account), id(note)))
-                    account.meetings.append(note)
+    _account_tags(read.notes, entities)
 
+    table = LinkTable()
     backlinks: dict[str, list[Note]] = defaultdict(list)
     for note in read.notes:
-        _scan_links(note, links, entities, backlinks, problems, stats)
+        links, note_problems = _note_table(note, resolver, cache)
+        table.of_note[note.path] = links
+        problems += note_problems
+        _record(note, links, entities, backlinks, stats)
+    cache.tables = {path: entry for path, entry in cache.tables.items() if path in notes}
+    problems += embed_problems(_embed_graph(read.notes, table), notes, MAX_EMBED_DEPTH)
 
+    others = [n for n in read.notes if not n.is_meeting and n.path not in entities.of_note]
+    pages = assign_page_paths(
+        notes, meetings, entities.all, folders_of(n.path for n in others), use_directory_urls
+    )
     archive = Archive(
         notes=notes,
         meetings=meetings,
@@ -155,40 +152,253 @@ def build_archive(
         backlinks={},
         build_date=today or dt.date.today(),
     )
-    _assign_page_paths(archive, read.notes, entities.all)
-    for entity in archive.entities():
-        entity.meetings.sort(key=_newest_first)
-        entity.mentions.sort(key=_newest_first)
-    archive.backlinks = {p: sorted(ns, key=_newest_first) for p, ns in backlinks.items()}
+    sections = {"person": archive.people, "account": archive.accounts, "topic": archive.topics}
+    for entity in sorted(entities.all, key=lambda e: e.page_path):
+        entity.meetings.sort(key=newest_first)
+        entity.mentions.sort(key=newest_first)
+        if entity.kind == "topic":
+            entity.meetings = [n for n in entity.mentions if n.is_meeting]
+        sections[entity.kind][entity.slug] = entity
+    archive.backlinks = {p: sorted(ns, key=newest_first) for p, ns in backlinks.items()}
     for meeting in meetings:
         archive.tasks.extend(_meeting_tasks(meeting, entities, problems))
         archive.decisions.extend(
-            Decision(meeting, meeting.body_line + index, text)
-            for index, text in tasks.parse_decisions(meeting.body, decisions_heading)
+            Decision(meeting, meeting.body_line + index, text) for index, text in meeting.decisions
         )
-    private = _private_attachments(read, links, set(backlinks))
-    return ArchiveBuild(archive, links, problems, stats, private)
+    private = _private_attachments(read, resolver, set(backlinks))
+    return ArchiveBuild(archive, table, entities, pages, resolver, problems, stats, others, private)
 
 
-def _private_attachments(read: VaultRead, links: Links, linked: set[str]) -> list[str]:
-    """Attachments that an unpublished note (private, or with unreadable frontmatter) links
-    to or embeds, and no published note does."""
-    found: set[str] = set()
-    for withheld in read.withheld:
-        for wiki, written in withheld.links:
-            target = (
-                links.target(obsidian.Wikilink(written), withheld.path)
-                if wiki
-                else links.markdown_target(written, withheld.path)
-            )
-            if target.kind == "attachment" and target.path is not None:
-                found.add(target.path)
-    return sorted(found - linked)
+def _embed_graph(notes: list[Note], table: LinkTable) -> dict[str, list[tuple[str, int]]]:
+    """Which note embeds which whole note, and on which line of its body."""
+    graph: dict[str, list[tuple[str, int]]] = {}
+    for note in notes:
+        links = table.of_note.get(note.path, {})
+        for ref in note.links:
+            if ref.kind != "embed":
+                continue
+            target = links.get((True, ref.written))
+            link = parse_wikilink(ref.written)
+            if (
+                target is not None
+                and target.kind == "note"
+                and target.path
+                and not (link.headings or link.block)
+            ):
+                graph.setdefault(note.path, []).append((target.path, ref.line))
+    return graph
 
 
-def _newest_first(note: Note) -> tuple[int, str, str]:
+def newest_first(note: Note) -> tuple[int, str, str]:
     ordinal = note.date.toordinal() if note.date else 0
     return (-ordinal, note.title.casefold(), note.path)
+
+
+def _resolver(
+    notes: dict[str, Note],
+    attachments: list[str],
+    withheld: dict[str, str],
+    cache: ModelCache,
+) -> Resolver:
+    aliases = {path: n.aliases for path, n in notes.items() if n.aliases}
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (
+        sorted(notes),
+        sorted(attachments),
+        sorted(aliases.items()),
+        sorted(withheld.items()),
+    ):
+        digest.update(repr(part).encode("utf-8"))
+    names = digest.hexdigest()
+    if cache.resolver is None or cache.names != names:
+        cache.resolver = Resolver(list(notes), attachments, aliases, withheld)
+        cache.names = names
+        cache.tables.clear()
+    return cache.resolver
+
+
+def _account_tags(notes: list[Note], entities: Entities) -> None:
+    """`account/<slug>` tags list a meeting under that account (once, whatever else lists it)."""
+    listed = {(id(a), id(m)) for a in entities.all if a.kind == "account" for m in a.meetings}
+    for note in notes:
+        if not note.is_meeting:
+            continue
+        for tag in note.tags:
+            if tag.lower().startswith("account/") and len(tag) > len("account/"):
+                account = entities.account_for_tag(tag.split("/", 1)[1])
+                if account is not None and (id(account), id(note)) not in listed:
+                    listed.add((id(account), id(note)))
+                    account.meetings.append(note)
+
+
+def _note_table(
+    note: Note, resolver: Resolver, cache: ModelCache
+) -> tuple[dict[LinkKey, Target], list[Problem]]:
+    """The note's links resolved, and the problems they have (once per target)."""
+    known = cache.tables.get(note.path)
+    if known is not None and known[0] == note.content_hash:
+        return known[1], known[2]
+    links: dict[LinkKey, Target] = {}
+    problems: list[Problem] = []
+    reported: set[str] = set()
+    for ref in note.links:
+        key = (ref.kind in ("wikilink", "embed"), ref.written)
+        if key in links:
+            continue
+        target = _resolve_ref(ref, note, resolver)
+        links[key] = target
+        problem = _problem(ref, target, note, resolver)
+        if problem is not None and ref.target not in reported:
+            reported.add(ref.target)
+            problems.append(problem)
+    cache.tables[note.path] = (note.content_hash, links, problems)
+    return links, problems
+
+
+def _resolve_ref(ref: LinkRef, note: Note, resolver: Resolver) -> Target:
+    if ref.kind in ("wikilink", "embed"):
+        if not ref.target:
+            return Target("note", note.path)
+        return _target(resolver.resolve(ref.target, note.path), ref.target, named=_is_name(ref))
+    # A Markdown link: the file at that path from the note's folder, else (as Obsidian does)
+    # a file of that name anywhere in the vault.
+    exact = inside_vault(posixpath.join(note.folder, ref.target))
+    if exact and resolver.exists(exact):
+        return _target(Resolution(exact), ref.target)
+    found = resolver.resolve(ref.target.removeprefix("./"), note.path)
+    if found.path is None and found.withheld is None and _has_extension(ref.target):
+        found = resolver.by_file_name(ref.target)
+    return _target(found, ref.target)
+
+
+def _target(found: Resolution, written: str, named: bool = False) -> Target:
+    if found.path is not None:
+        kind: TargetKind = "note" if _is_note(found.path) else "attachment"
+        return Target(kind, found.path, ambiguous=found.ambiguous, by_name=found.by_name)
+    if found.withheld is not None:
+        return Target("withheld", reason=found.withheld)
+    if named:
+        return Target("entity", name=written)
+    return Target("unresolved", name=written)
+
+
+def _is_note(path: str) -> bool:
+    return is_note_path(path)
+
+
+def _is_name(ref: LinkRef) -> bool:
+    """A bare name (no folder, no file extension) that may be a person, account or topic."""
+    target = ref.target
+    return "/" not in target and "\\" not in target and not _has_extension(target)
+
+
+def _has_extension(target: str) -> bool:
+    name = target.replace("\\", "/").rsplit("/", 1)[-1]
+    return "." in name and not name.lower().endswith(".md") and len(name.rsplit(".", 1)[1]) <= 5
+
+
+def _record(
+    note: Note,
+    links: dict[LinkKey, Target],
+    entities: Entities,
+    backlinks: dict[str, list[Note]],
+    stats: Counter[str],
+) -> None:
+    """Backlinks and mentions; topics for bare names nothing else answers to."""
+    for (wiki, written), target in links.items():
+        stats["links"] += 1
+        if (
+            wiki
+            and target.kind in ("note", "attachment")
+            and any(r.kind == "embed" and r.written == written for r in note.links)
+        ):
+            stats["embeds"] += 1
+        if target.kind == "entity" and target.name is not None:
+            entity = entities.by_name.get(note_key(target.name)) or entities.named(
+                "topic", target.name
+            )
+            if entity is None:
+                stats["withheld"] += 1
+                continue
+            stats["resolved"] += 1
+            _add_once(entity.mentions, note)
+        elif target.kind in ("note", "attachment"):
+            stats["resolved"] += 1
+            if target.path is not None and target.path != note.path:
+                _add_once(backlinks[target.path], note)
+                owner = entities.of_note.get(target.path)
+                if owner is not None:
+                    _add_once(owner.mentions, note)
+        elif target.kind == "withheld":
+            stats["withheld"] += 1
+        else:
+            stats["unresolved"] += 1
+
+
+def _problem(ref: LinkRef, target: Target, note: Note, resolver: Resolver) -> Problem | None:
+    line = note.body_line + ref.line
+    shown = f"[[{ref.target}]]" if ref.kind in ("wikilink", "embed") else ref.target
+    if target.kind == "unresolved":
+        what = {
+            "wikilink": "linked note",
+            "embed": "embedded file" if _has_extension(ref.target) else "embedded note",
+            "markdown": "linked file",
+            "image": "image",
+            "reference": "linked file",
+        }.get(ref.kind, "link")
+        if ref.kind == "wikilink" and _has_extension(ref.target):
+            what = "linked file"
+        message = f"{what} {shown} is not in the vault: shown as unresolved text"
+        guess = resolver.nearest(ref.target, note.path)
+        if guess and guess != note.path:
+            message += f" (did you mean [[{_without_extension(guess)}]]?)"
+        return Problem(note.path, message, line)
+    if target.kind == "withheld" and target.reason == "excluded":
+        return Problem(
+            note.path,
+            f"{shown} is excluded from the site (exclude_docs): shown as text",
+            line,
+            "info",
+        )
+    if target.by_name and target.path is not None:
+        return Problem(
+            note.path,
+            f"{shown} leads nowhere from this note; used {target.path}, the only file of "
+            "that name in the vault",
+            line,
+            "info",
+        )
+    if target.ambiguous:
+        return Problem(
+            note.path,
+            f"{shown} matches several notes; chose the shortest path {target.path}",
+            line,
+            "info",
+        )
+    return None
+
+
+def _without_extension(path: str) -> str:
+    return path.rsplit(".", 1)[0] if _is_note(path) else path
+
+
+def _private_attachments(read: VaultRead, resolver: Resolver, linked: set[str]) -> list[str]:
+    """Attachments that an unpublished note (private, or with unreadable frontmatter) uses, in
+    any way, and no published note does."""
+    found: set[str] = set()
+    for withheld in read.withheld:
+        folder = posixpath.dirname(withheld.path)
+        for wiki, written in withheld.uses:
+            candidates = [resolver.resolve(written, withheld.path)]
+            exact = inside_vault(posixpath.join(folder, written))
+            if exact and resolver.exists(exact):
+                candidates.append(Resolution(exact))
+            if not wiki or _has_extension(written):
+                candidates.append(resolver.by_file_name(written))
+            for found_one in candidates:
+                if found_one.path is not None and not _is_note(found_one.path):
+                    found.add(found_one.path)
+    return sorted(found - linked)
 
 
 def _add_once(items: list[Note], note: Note) -> None:
@@ -197,218 +407,17 @@ def _add_once(items: list[Note], note: Note) -> None:
         items.append(note)
 
 
-def _entity_kind(note: Note) -> EntityKind | None:
-    kind = note.type.lower()
-    if kind in ("person", "account") and not note.is_meeting:
-        return kind  # type: ignore[return-value]
-    return None
-
-
-class _Entities:
-    """People, accounts and topics, merged case-insensitively and through aliases."""
-
-    def __init__(self, links: Links) -> None:
-        self.links = links
-        self.all: list[Entity] = []
-        self._account_slugs: dict[str, Entity] = {}
-        self._slugged = 0
-
-    def for_note(self, note: Note, kind: EntityKind) -> Entity:
-        entity = self.links.entity_of_note.get(note.path)
-        if entity is None:
-            entity = Entity(
-                kind,
-                note.stem if kind != "topic" else note.title,
-                note=note,
-                aliases=list(note.aliases),
-            )
-            self.links.entity_of_note[note.path] = entity
-            self.all.append(entity)
-            for name in (note.stem, note.title, *note.aliases):
-                self.links.entity_by_name.setdefault(note_key(name), entity)
-        return entity
-
-    def named(self, kind: EntityKind, name: str) -> Entity | None:
-        """The entity a name in a field or link means; None for a private note's name."""
-        found = self.links.resolver.resolve(name)
-        if found.path is not None and found.path in self.links.notes:
-            note = self.links.notes[found.path]
-            if not note.is_meeting:
-                return self.for_note(note, _entity_kind(note) or kind)
-        elif found.withheld:
-            return None
-        key = note_key(name)
-        entity = self.links.entity_by_name.get(key)
-        if entity is None:
-            entity = Entity(kind, name.strip())
-            self.links.entity_by_name[key] = entity
-            self.all.append(entity)
-        return entity
-
-    def account_for_tag(self, slug: str) -> Entity | None:
-        """The account an `account/<slug>` tag means: the one whose name slugifies to it, or
-        a new account named after the slug; None when that name is a private note's."""
-        for entity in self.all[self._slugged :]:
-            if entity.kind == "account":
-                self._account_slugs.setdefault(slugify(entity.name), entity)
-        self._slugged = len(self.all)
-        found = self._account_slugs.get(slugify(slug))
-        if found is None:
-            name = " ".join(w.capitalize() for w in slug.replace("_", "-").split("-") if w) or slug
-            found = self.named("account", name)
-        return found
-
-
-def _scan_links(
-    note: Note,
-    links: Links,
-    entities: _Entities,
-    backlinks: dict[str, list[Note]],
-    problems: list[Problem],
-    stats: Counter[str],
-) -> None:
-    """Record what `note` links to: backlinks, mentions, new topics; report broken links once."""
-    reported: set[str] = set()
-    for in_code, first_line, segment in obsidian.segments(note.body):
-        if in_code or ("[[" not in segment and "](" not in segment):
-            continue
-        for match in obsidian.INLINE.finditer(segment):
-            found = _link_target(match, note, links, entities)
-            if found is None:
-                continue
-            written, target, embed = found
-            stats["links"] += 1
-            if target.kind in ("note", "attachment", "entity"):
-                stats["resolved"] += 1
-                if target.path is not None and target.path != note.path:
-                    _add_once(backlinks[target.path], note)
-                if target.entity is not None:
-                    _add_once(target.entity.mentions, note)
-                if target.ambiguous and target.path not in reported:
-                    reported.add(str(target.path))
-                    problems.append(
-                        Problem(
-                            note.path,
-                            f"[[{written}]] matches several notes; chose the shortest path "
-                            f"{target.path}",
-                            _line(note, first_line, segment, match),
-                            "info",
-                        )
-                    )
-            elif target.kind == "withheld":
-                stats["withheld"] += 1
-            else:
-                stats["unresolved"] += 1
-                if written not in reported:
-                    reported.add(written)
-                    problems.append(
-                        Problem(
-                            note.path,
-                            _unresolved_message(written, embed, links),
-                            _line(note, first_line, segment, match),
-                        )
-                    )
-
-
-def _line(note: Note, first_line: int, segment: str, match: re.Match[str]) -> int:
-    return note.body_line + first_line + segment.count("\n", 0, match.start())
-
-
-def _link_target(
-    match: re.Match[str], note: Note, links: Links, entities: _Entities
-) -> tuple[str, Target, bool] | None:
-    """(target as written, where it leads, is an embed) for a wikilink or Markdown link; an
-    unresolved bare name becomes a topic."""
-    if match.group("link") is not None:
-        link = obsidian.parse_wikilink(match.group("inner"))
-        if not link.target:
-            return None
-        target = links.target(link, note.path)
-        if (
-            target.kind == "unresolved"
-            and "/" not in link.target
-            and "\\" not in link.target  # a Windows path (`..\x`), not a topic's name
-            and not _has_extension(link.target)
-        ):
-            target = Target("entity", entity=entities.named("topic", link.target))
-        return link.target, target, bool(match.group("bang"))
-    if match.group("md") is not None:
-        local = obsidian.local_target(match.group("mdurl"))
-        if local is not None and local[0]:
-            return local[0], links.markdown_target(local[0], note.path), bool(match.group("mdbang"))
-    return None
-
-
-def _has_extension(target: str) -> bool:
-    name = target.rsplit("/", 1)[-1]
-    return "." in name and not name.lower().endswith(".md") and len(name.rsplit(".", 1)[1]) <= 5
-
-
-def _unresolved_message(written: str, embed: bool, links: Links) -> str:
-    what = "embedded file" if embed or _has_extension(written) else "linked note"
-    message = f"{what} [[{written}]] is not in the vault: shown as unresolved text"
-    name = written.rsplit("/", 1)[-1]
-    guess = links.resolver.resolve(name)
-    if guess.path:
-        message += f" (did you mean [[{guess.path.removesuffix('.md')}]]?)"
-    return message
-
-
-def _assign_page_paths(archive: Archive, notes: list[Note], entities: list[Entity]) -> None:
-    """Stable page paths: meetings by date and slug, entities by name, the rest by vault path.
-
-    Collisions get -2, -3 … in the order of the source paths, so a rebuild gives each note the
-    same URL.
-    """
-    used: set[str] = set(RESERVED_PAGES)
-    home = archive.notes.get("index.md") or archive.notes.get("README.md")
-    if home is not None:
-        home.page_path = ""
-    assigned: set[str] = {home.path} if home is not None else set()
-    for meeting in sorted(archive.meetings, key=lambda n: n.path):
-        assert meeting.date is not None
-        own = meeting.meta.get("slug")
-        slug = slugify(str(own) if isinstance(own, (str, int)) and own != "" else meeting.title)
-        meeting.page_path = _claim(used, f"meetings/{meeting.date.isoformat()}-{slug}")
-        assigned.add(meeting.path)
-    sections = {"person": archive.people, "account": archive.accounts, "topic": archive.topics}
-    for kind, section in sections.items():
-        ordered = sorted(
-            (e for e in entities if e.kind == kind),
-            key=lambda e: (e.note is None, e.note.path if e.note else "", e.name.casefold()),
-        )
-        for entity in ordered:
-            base = f"{section_of(entity.kind)}/{slugify(entity.name)}"
-            page = _claim(used, base)
-            entity.slug = page.split("/", 1)[1]
-            if entity.note is not None and entity.note.path not in assigned:
-                entity.note.page_path = page
-                assigned.add(entity.note.path)
-            section[entity.slug] = entity
-    for note in sorted(notes, key=lambda n: n.path):
-        if note.path not in assigned:
-            note.page_path = _claim(used, vault_page_path(note.path) or "home")
-
-
-def _claim(used: set[str], base: str) -> str:
-    page, n = base, 1
-    while page in used:
-        n += 1
-        page = f"{base}-{n}"
-    used.add(page)
-    return page
-
-
-def _meeting_tasks(meeting: Note, entities: _Entities, problems: list[Problem]) -> list[Task]:
+def _meeting_tasks(meeting: Note, entities: Entities, problems: list[Problem]) -> list[Task]:
     found: list[Task] = []
     participants = [e for name in meeting.people if (e := entities.named("person", name))]
-    for number, parsed in enumerate(tasks.parse_tasks(meeting.body), start=1):
+    for number, parsed in enumerate(meeting.parsed_tasks, start=1):
         task = Task(
             meeting=meeting,
             line=meeting.body_line + parsed.line,
             anchor=f"^{parsed.block}" if parsed.block else f"task-{number}",
             text=parsed.text,
             status=parsed.status,  # type: ignore[arg-type]
+            symbol=parsed.symbol,
             owner_name=parsed.owner_names[0] if parsed.owner_names else None,
             priority=parsed.priority,
             recurrence=parsed.recurrence,
@@ -428,7 +437,7 @@ def _meeting_tasks(meeting: Note, entities: _Entities, problems: list[Problem]) 
 def _owner(
     names: list[str],
     participants: list[Entity],
-    entities: _Entities,
+    entities: Entities,
     meeting: Note,
     task: Task,
     problems: list[Problem],
@@ -437,7 +446,7 @@ def _owner(
     known by that name or alias, else nobody (the name stays as written)."""
     for name in names:
         key = note_key(name)
-        matches = [p for p in participants if key in _person_keys(p)]
+        matches = [p for p in participants if key in entities.person_keys(p)]
         if len(matches) == 1:
             task.owner_name = name
             return matches[0]
@@ -454,16 +463,8 @@ def _owner(
             task.owner_name = name
             return None
     for name in names:
-        entity = entities.links.entity_by_name.get(note_key(name))
+        entity = entities.by_name.get(note_key(name))
         if entity is not None and entity.kind == "person":
             task.owner_name = name
             return entity
     return None
-
-
-def _person_keys(person: Entity) -> set[str]:
-    keys = {note_key(person.name), note_key(person.name.split(" ")[0])}
-    keys.update(note_key(a) for a in person.aliases)
-    if person.note is not None:
-        keys.add(note_key(person.note.title))
-    return keys

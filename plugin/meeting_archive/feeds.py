@@ -24,7 +24,8 @@ from urllib.parse import urljoin, urlsplit
 
 import icalendar
 
-from . import obsidian
+from . import inline
+from .markup import xml_text
 from .model import Archive, Entity, Note, Task
 
 SCHEMA_VERSION = "1.0"
@@ -56,7 +57,9 @@ def task_path(task: Task, url_of: UrlOf) -> str:
 
 
 def plain(markdown: str) -> str:
-    return obsidian.plain_text(markdown)
+    """Text of a note's Markdown for a feed: markup dropped, inline code kept as written, and
+    no character that XML 1.0 forbids (every feed and JSON file gets only clean text)."""
+    return xml_text(inline.plain(markdown))
 
 
 # -- calendars --------------------------------------------------------------------------------
@@ -118,6 +121,7 @@ class Calendars:
         cal.add("version", "2.0")
         cal.add("calscale", "GREGORIAN")
         cal.add("method", "PUBLISH")
+        name = xml_text(name)
         cal.add("name", name)
         cal.add("x-wr-calname", name)
         cal.add("refresh-interval", dt.timedelta(hours=12), parameters={"VALUE": "DURATION"})
@@ -165,7 +169,8 @@ def _task_event(
     meeting = task.meeting
     path = task_path(task, url_of)
     link = absolute(site_url, path)
-    owner = task.owner.name if task.owner else task.owner_name
+    owner = xml_text(task.owner.name if task.owner else task.owner_name or "") or None
+    accounts = [xml_text(a) for a in accounts]
     event = icalendar.Event()
     event.add("uid", f"{meeting.page_path}/{task.anchor}@{domain}")
     event.add("dtstamp", dtstamp)
@@ -180,7 +185,7 @@ def _task_event(
         lines.append(f"Priority: {task.priority}")
         event.add("priority", ICS_PRIORITY.get(task.priority, 0))
     when = f" ({meeting.date.isoformat()})" if meeting.date else ""
-    lines.append(f"Meeting: {meeting.title}{when}")
+    lines.append(f"Meeting: {xml_text(meeting.title)}{when}")
     lines.append(link or path)
     event.add("description", "\n".join(lines))
     if link:
@@ -193,7 +198,9 @@ def _task_event(
 
 
 def person_calendar_path(person: Entity) -> str:
-    """Where a person's calendar is published (site path): `people/<slug>/actions.ics`."""
+    """Where a person's calendar is published (site path): `people/<slug>/actions.ics`, under
+    the person's own page path even when their note is the home page (the archive's calendar
+    is `actions.ics`)."""
     return f"{person.page_path}/actions.ics"
 
 
@@ -296,10 +303,19 @@ def archive_data(
 
 
 def archive_json(archive: Archive, **options: Any) -> str:
-    return (
-        json.dumps(archive_data(archive, **options), ensure_ascii=False, separators=(",", ":"))
-        + "\n"
-    )
+    data = clean_strings(archive_data(archive, **options))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def clean_strings(value: Any) -> Any:
+    """Every string inside `value` without the characters XML 1.0 forbids."""
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, dict):
+        return {clean_strings(k): clean_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_strings(v) for v in value]
+    return value
 
 
 # -- Atom -------------------------------------------------------------------------------------
@@ -327,9 +343,9 @@ def atom_feed(
         return f"{{{ATOM_NS}}}{tag}"
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, q(tag), attrs)
+        el = ET.SubElement(parent, q(tag), {k: xml_text(v) for k, v in attrs.items()})
         if text is not None:
-            el.text = text
+            el.text = xml_text(text)
         return el
 
     def ident(path: str) -> str:

@@ -1,7 +1,7 @@
 """The relationship graph: people, accounts and topics, linked by the meetings they share.
 
-An entity's meetings, for the graph, are the meetings that list it (people and account fields,
-account tags) and the meetings that link to it (how a topic is in a meeting). Two entities are
+An entity's meetings, for the graph, are the meetings its page lists: those that list it (people
+and account fields, account tags), and for a topic those that link to it. Two entities are
 joined by an edge whose weight is the number of meetings they share. Everything comes from the
 archive model, which holds published notes only: a private note adds no node and no weight.
 
@@ -17,7 +17,7 @@ import html
 import json
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any
@@ -69,14 +69,9 @@ class EntityGraph:
 
 
 def involved_meetings(entity: Entity) -> list[Note]:
-    """The meetings an entity is in, for the graph: listed in, or linked from."""
-    seen: set[int] = set()
-    out = []
-    for note in [*entity.meetings, *entity.mentions]:
-        if note.is_meeting and id(note) not in seen:
-            seen.add(id(note))
-            out.append(note)
-    return out
+    """The meetings an entity is in: those that list it (a topic: those that link to it), the
+    same meetings its page lists and counts."""
+    return [m for m in entity.meetings if m.is_meeting]
 
 
 def entity_graph(archive: Archive, layout: bool = True) -> EntityGraph:
@@ -369,26 +364,36 @@ def local_graph(graph: EntityGraph, index: int, limit: int = LOCAL_LIMIT) -> Loc
     )
 
 
-def local_svg(local: LocalGraph, href_of: Callable[[Entity], str], ident: str) -> str:
+def local_svg(
+    center: tuple[str, str, str],
+    neighbours: Sequence[tuple[str, str, str, int]],
+    among: Sequence[tuple[int, int, int]],
+    hidden: int,
+    href_of: Callable[[str], str],
+    ident: str,
+    center_id: str = "",
+) -> str:
     """A small radial graph (the entity in the middle, its strongest neighbours around it) as
-    an inline SVG: every node a link, readable without a script. The page's script adds
-    hover highlighting, pan and zoom."""
-    name = local.center.entity.name
-    count = len(local.neighbours)
+    an inline SVG: every node a link, readable without a script. `center` is (name, kind,
+    source of its page), each neighbour (name, kind, source, shared meetings); `href_of` gives
+    the link to a source. The page's script adds hover highlighting."""
+    name = center[0]
+    count = len(neighbours)
     radius = 120.0 if count > 6 else 90.0
-    half = radius + 110
+    half = radius + 130
     t_id, d_id = f"{ident}-title", f"{ident}-desc"
-    names = ", ".join(n.entity.name for n, _ in local.neighbours[:8])
+    names = ", ".join(n[0] for n in neighbours[:8])
     more = f" and {count - 8} more" if count > 8 else ""
     desc = (
         f"{name} shares meetings with {count} others"
-        + (f" (the strongest {count} of {count + local.hidden} shown)" if local.hidden else "")
+        + (f" (the strongest {count} of {count + hidden} shown)" if hidden else "")
         + (f": {names}{more}." if count else ".")
     )
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="{XLINK}" class="ma-local-graph" '
         f'viewBox="{-half:.0f} {-radius - 40:.0f} {2 * half:.0f} {2 * radius + 80:.0f}" '
-        f'width="100%" aria-labelledby="{t_id} {d_id}" data-center="{html.escape(local.center.entity.page_path)}">',
+        f'width="100%" role="img" aria-labelledby="{t_id} {d_id}" '
+        f'data-center="{html.escape(center_id or center[2])}">',
         f'<title id="{t_id}">Connections of {html.escape(name)}</title>',
         f'<desc id="{d_id}">{html.escape(desc)}</desc>',
     ]
@@ -396,17 +401,18 @@ def local_svg(local: LocalGraph, href_of: Callable[[Entity], str], ident: str) -
     for n in range(count):
         angle = -math.pi / 2 + 2 * math.pi * n / max(count, 1)
         points.append((radius * math.cos(angle), radius * math.sin(angle), angle))
-    peak = max((w for _, w in local.neighbours), default=1)
+    peak = max((n[3] for n in neighbours), default=1)
     out.append('<g class="ma-edges">')
-    for a, b, w in local.among:
+    for a, b, w in among:
         (x1, y1, _), (x2, y2, _) = points[a], points[b]
         out.append(
             f'<line class="ma-edge ma-edge-among" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
             f'y2="{y2:.1f}" data-a="{a}" data-b="{b}" stroke="currentColor" '
             f'stroke-opacity="0.25" stroke-width="{0.6 + 1.4 * w / peak:.1f}"/>'
         )
-    for n, (_, w) in enumerate(local.neighbours):
+    for n, neighbour in enumerate(neighbours):
         x, y, _ = points[n]
+        w = neighbour[3]
         out.append(
             f'<line class="ma-edge" x1="0" y1="0" x2="{x:.1f}" y2="{y:.1f}" data-a="c" '
             f'data-b="{n}" stroke="currentColor" stroke-opacity="0.45" '
@@ -414,28 +420,37 @@ def local_svg(local: LocalGraph, href_of: Callable[[Entity], str], ident: str) -
             f"{'s' if w != 1 else ''}</title></line>"
         )
     out.append("</g>")
-    out.append(_local_node(local.center, 0, 0, -math.pi / 2, "c", None, 14, href_of, center=True))
-    for n, (node, w) in enumerate(local.neighbours):
+    out.append(
+        _local_node(
+            center[0], center[1], href_of(center[2]), 0, 0, -math.pi / 2, "c", None, 14, True
+        )
+    )
+    for n, neighbour in enumerate(neighbours):
         x, y, angle = points[n]
-        size = 5 + 6 * math.sqrt(w / peak)
-        out.append(_local_node(node, x, y, angle, str(n), w, size, href_of))
+        size = 5 + 6 * math.sqrt(neighbour[3] / peak)
+        out.append(
+            _local_node(
+                neighbour[0], neighbour[1], href_of(neighbour[2]), x, y, angle, str(n),
+                neighbour[3], size,
+            )
+        )  # fmt: skip
     out.append("</svg>")
     return "".join(out)
 
 
 def _local_node(
-    node: GraphNode,
+    entity_name: str,
+    kind: str,
+    href: str,
     x: float,
     y: float,
     angle: float,
     key: str,
     weight: int | None,
     size: float,
-    href_of: Callable[[Entity], str],
     center: bool = False,
 ) -> str:
-    entity = node.entity
-    name = html.escape(entity.name)
+    name = html.escape(entity_name)
     if center:
         lx, ly, anchor = 0.0, size + 14, "middle"
     else:
@@ -444,11 +459,11 @@ def _local_node(
         lx = x + (size + 4) * (1 if anchor == "start" else -1 if anchor == "end" else 0)
         ly = y + (4 if anchor != "middle" else (size + 12 if math.sin(angle) > 0 else -size - 5))
     shared = f": {weight} shared meeting{'s' if weight != 1 else ''}" if weight else ""
-    label = name if len(entity.name) <= 28 else html.escape(entity.name[:27]) + "…"
-    css = f"ma-node ma-{entity.kind}" + (" ma-center" if center else "")
+    label = name if len(entity_name) <= 24 else html.escape(entity_name[:23]) + "…"
+    css = f"ma-node ma-{kind}" + (" ma-center" if center else "")
     return (
-        f'<a xlink:href="{html.escape(href_of(entity))}" class="{css}" data-n="{key}" '
-        f'aria-label="{name} ({entity.kind}{shared})"><title>{name} ({entity.kind}{shared})'
+        f'<a xlink:href="{html.escape(href)}" class="{css}" data-n="{key}" '
+        f'aria-label="{name} ({kind}{shared})"><title>{name} ({kind}{shared})'
         f'</title><circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" fill="currentColor"/>'
         f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="11" '
         f'fill="currentColor">{label}</text></a>'

@@ -10,6 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .obsidian import LinkRef
+from .tasks import ParsedTask
+
 EntityKind = Literal["person", "account", "topic"]
 TaskStatus = Literal["open", "done", "cancelled"]
 
@@ -30,13 +33,16 @@ class Problem:
 
 @dataclass
 class Note:
-    """A published note: frontmatter read, text repaired."""
+    """A published note: frontmatter read, text repaired, comments removed, and what its text
+    says (links, tasks, decisions) found once, when it is read."""
 
     path: str
     """Vault path ('/'-separated, as MkDocs' src_uri)."""
     title: str
     meta: dict[str, Any]
+    """The frontmatter, keys as written (read them case-insensitively: see properties.py)."""
     body: str
+    """The text after the frontmatter, `%%comments%%` removed (their lines left blank)."""
     body_line: int
     """Line of the file on which `body` starts (1-based), for problems that name a line."""
     aliases: list[str] = field(default_factory=list)
@@ -45,16 +51,27 @@ class Note:
     people: list[str] = field(default_factory=list)
     """Names from the people fields, wikilink brackets removed."""
     accounts: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    """A person note's `email`/`emails`: a meeting that lists the address means this person."""
     is_meeting: bool = False
     type: str = ""
     repairs: int = 0
+    content_hash: str = ""
+    """Of the file's bytes and the read options: equal hashes, equal notes."""
+    mtime: float = 0.0
+    ctime: float = 0.0
+    size: int = 0
+    links: tuple[LinkRef, ...] = ()
+    """Every link the body makes, in order (lines relative to the body)."""
+    parsed_tasks: tuple[ParsedTask, ...] = ()
+    decisions: tuple[tuple[int, str], ...] = ()
     page_path: str = ""
-    """Where the note is published (see urls.py), set once every note is known."""
+    """Where the note is published (see page_paths.py), set by each build."""
 
     @property
     def stem(self) -> str:
         name = self.path.rsplit("/", 1)[-1]
-        return name[:-3] if name.lower().endswith(".md") else name
+        return name.rsplit(".", 1)[0] if "." in name else name
 
     @property
     def folder(self) -> str:
@@ -71,15 +88,16 @@ class Entity:
     note: Note | None = None
     aliases: list[str] = field(default_factory=list)
     meetings: list[Note] = field(default_factory=list)
-    """Meetings that list it (people/account fields, tags) or link to it, newest first."""
+    """Meetings that list it (people/account fields, tags), newest first; a topic's are the
+    meetings that link to it."""
     mentions: list[Note] = field(default_factory=list)
     """Every published note that links to it, newest first."""
+    page_path: str = ""
 
     @property
-    def page_path(self) -> str:
-        if self.note is not None:
-            return self.note.page_path
-        return f"{_SECTION[self.kind]}/{self.slug}"
+    def key(self) -> str:
+        """Stable within a build and between builds while the name and slug stay."""
+        return f"{self.kind}:{self.page_path}"
 
     @property
     def last_meeting(self) -> dt.date | None:
@@ -104,6 +122,8 @@ class Task:
     text: str
     """The description without the emoji fields, `@owner` and `#task`."""
     status: TaskStatus = "open"
+    symbol: str = " "
+    """The checkbox symbol as written (`/` in progress, `-` cancelled…)."""
     owner_name: str | None = None
     """`@Name` as written."""
     owner: Entity | None = None

@@ -1,6 +1,8 @@
-"""Obsidian-flavoured Markdown syntax: finding wikilinks, tags, headings, block ids, comments
-and callouts, with fenced and inline code left alone. Pure text functions; what a link
-points to is decided in resolve.py and what it becomes in render.py.
+"""Obsidian-flavoured Markdown syntax: wikilinks, Markdown links, tags, headings, block ids,
+comments and callouts, found as Obsidian finds them, with fenced and inline code left alone.
+
+Pure text functions. What a link points to is decided in resolve.py, what it becomes on a page
+in the render modules.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import unquote
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]*?)\]\]")
@@ -17,14 +20,21 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 HEADING_LINES = re.compile(_HEADING.pattern, re.MULTILINE)
 """Every line of a text that `heading` reads as a heading (in code or not)."""
 _BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]\])|(?<=\)))\^([A-Za-z0-9-]+)[ \t]*$")
-_COMMENT = re.compile(r"%%.*?(?:%%|\Z)", re.DOTALL)
 _CALLOUT = re.compile(r"^(\s*)>\s?\[!([^\]\s]*)\]([+-]?)[ \t]*(.*)$")
 _ATTR_ID = re.compile(r"\{[^}]*#([\w:.-]+)[^}]*\}\s*$")
-_PLACEHOLDER = "\x00{}\x00"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 MARKDOWN_LINK = re.compile(
     r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]+)(\s+\"[^\"\n]*\")?\s*\)"
 )
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+REFERENCE_DEFINITION = re.compile(
+    r"^ {0,3}\[(?P<label>(?!\^)[^\]\n]+)\]:[ \t]*(?P<url><[^>\n]*>|\S+)(?P<title>[ \t]+.*)?$",
+    re.MULTILINE,
+)
+REFERENCE_USE = re.compile(r"(?P<bang>!?)\[(?P<text>[^\[\]\n]*)\]\[(?P<label>[^\[\]\n]*)\]")
+_HTML_URL = re.compile(
+    r"""<[A-Za-z][^<>]*?\s(?:src|href|srcset|poster|data)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
+    re.IGNORECASE,
+)
 
 # Everything inline that the plugin converts, in one pattern, so that one left-to-right pass
 # over a prose segment settles which wins where they overlap: a code span that opens first
@@ -43,6 +53,11 @@ LONE_EMBED = re.compile(
 )
 BLOCK_ID = re.compile(r"(?:^|[ \t]|(?<=\]\])|(?<=\)))\^(?P<id>[A-Za-z0-9-]+)[ \t]*$", re.MULTILINE)
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+# A list item that may interrupt a paragraph (CommonMark): not empty, and an ordered one
+# starts with 1.
+_INTERRUPTING_ITEM = re.compile(r"^(?:[-*+]|1[.)])[ \t]+\S")
+_TABLE_ROW = re.compile(r"^\s*\|")
 
 
 @dataclass(frozen=True)
@@ -94,13 +109,30 @@ def parse_wikilink(inner: str, embed: bool = False) -> Wikilink:
     return Wikilink(target.strip(), headings, block, alias, embed)
 
 
+LinkKind = Literal["wikilink", "embed", "markdown", "image", "reference", "html"]
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """One link as a note writes it. `written` is the key a link table knows it by: the
+    wikilink's inner text, or a Markdown link's URL as written."""
+
+    kind: LinkKind
+    written: str
+    target: str
+    """The note or file part: a wikilink's target, a local URL's path (percent-decoded)."""
+    line: int
+    """0-based line within the text scanned."""
+
+
 def local_target(url: str) -> tuple[str, str] | None:
     """(path, fragment) of a Markdown link's URL when it points into the vault; None for
     external URLs, `mailto:` and the like, and links to a fragment of the same page."""
-    url = url.strip("<>")
+    url = url.strip().strip("<>").strip()
     if not url or url.startswith(("#", "/", "\\")) or _SCHEME.match(url):
         return None
     path, _, fragment = url.partition("#")
+    path = path.partition("?")[0]
     return unquote(path), unquote(fragment)
 
 
@@ -131,76 +163,104 @@ def on_heading_line(text: str, position: int) -> bool:
     return bool(_HEADING_LINE.match(text, start))
 
 
+class _Fences:
+    """Fence state over consecutive lines: `step(line)` says whether the line is code (fence
+    lines themselves count as code)."""
+
+    def __init__(self) -> None:
+        self.fence: tuple[str, int] | None = None
+
+    def step(self, line: str) -> bool:
+        match = _FENCE_LINE.match(line)
+        if self.fence is None:
+            if match:
+                self.fence = (match.group(2)[0], len(match.group(2)))
+                return True
+            return False
+        if (
+            match
+            and match.group(2)[0] == self.fence[0]
+            and len(match.group(2)) >= self.fence[1]
+            and not match.group(3).strip()
+        ):
+            self.fence = None
+        return True
+
+
 def iter_lines(text: str) -> Iterator[tuple[int, str, bool]]:
     """(index, line, in_code) for each line; fence lines themselves count as code."""
-    fence: tuple[str, int] | None = None
+    fences = _Fences()
     for index, line in enumerate(text.split("\n")):
-        match = _FENCE_LINE.match(line)
-        if fence is None:
-            if match:
-                fence = (match.group(2)[0], len(match.group(2)))
-                yield index, line, True
-                continue
-            yield index, line, False
-        else:
-            if (
-                match
-                and match.group(2)[0] == fence[0]
-                and len(match.group(2)) >= fence[1]
-                and not match.group(3).strip()
-            ):
-                fence = None
-            yield index, line, True
+        yield index, line, fences.step(line)
 
 
-def _mask_code(line: str, spans: list[str]) -> str:
-    """Replace the line's code spans by placeholders (kept in `spans`), left to right: a
-    wikilink that opens first keeps the code inside it."""
-    out: list[str] = []
+def _code_span_ranges(line: str) -> list[tuple[int, int]]:
+    """Where a line's code spans are, left to right: a wikilink that opens first keeps the
+    code inside it (`[[#`x`]]`)."""
+    ranges: list[tuple[int, int]] = []
     position = 0
     while True:
         code = _CODE_SPAN.search(line, position)
         if code is None:
-            break
+            return ranges
         link = WIKILINK.search(line, position)
         if link is not None and link.start() <= code.start():
-            out.append(line[position : link.end()])
             position = link.end()
             continue
-        out.append(line[position : code.start()])
-        spans.append(code.group())
-        out.append(_PLACEHOLDER.format(len(spans) - 1))
+        ranges.append((code.start(), code.end()))
         position = code.end()
-    out.append(line[position:])
-    return "".join(out)
 
 
-def _unmask(text: str, spans: list[str]) -> str:
-    return re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], text) if spans else text
+def _find_comment_mark(line: str, start: int) -> int:
+    """The first `%%` of the line from `start` that is not inside a code span, or -1."""
+    spans = _code_span_ranges(line) if "`" in line else []
+    position = start
+    while True:
+        at = line.find("%%", position)
+        if at < 0:
+            return -1
+        inside = next((end for begin, end in spans if begin <= at < end), None)
+        if inside is None:
+            return at
+        position = inside
 
 
 def strip_comments(text: str) -> str:
-    """Remove `%%comments%%` outside code, keeping line numbers (a removed line stays blank)."""
+    """Remove `%%comments%%` as Obsidian reads them, keeping line numbers (a removed line stays
+    blank): a `%%` outside code opens a comment that runs to the next `%%`, whatever lies
+    between (fenced code included: Kanban boards and Excalidraw drawings hide their data so);
+    an unclosed one runs to the end of the note."""
     if "%%" not in text:
         return text
     out: list[str] = []
-    prose: list[str] = []
-    spans: list[str] = []
-
-    def flush() -> None:
-        if prose:
-            block = "\n".join(prose)
-            block = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), block)
-            out.append(_unmask(block, spans))
-            prose.clear()
-
-    for _, line, in_code in iter_lines(text):
-        if in_code:
-            flush()
+    fences = _Fences()
+    in_comment = False
+    for line in text.split("\n"):
+        kept: list[str] = []
+        position = 0
+        if in_comment:
+            close = line.find("%%")
+            if close < 0:
+                out.append("")
+                continue
+            in_comment = False
+            position = close + 2
+        elif fences.fence is not None or _FENCE_LINE.match(line):
+            fences.step(line)
             out.append(line)
-        else:
-            prose.append(_mask_code(line, spans) if "`" in line else line)
-    flush()
+            continue
+        while True:
+            opening = _find_comment_mark(line, position)
+            if opening < 0:
+                kept.append(line[position:])
+                break
+            kept.append(line[position:opening])
+            close = line.find("%%", opening + 2)
+            if close < 0:
+                in_comment = True
+                break
+            position = close + 2
+        out.append("".join(kept))
     return "\n".join(out)
 
 
@@ -219,19 +279,60 @@ def inline_tags(text: str, in_headings: bool = False) -> list[str]:
     return list(dict.fromkeys(t for t in found if t))
 
 
-def link_targets(text: str) -> list[tuple[bool, str]]:
-    """Every link and embed target in `text`, code and comments included: (is a wikilink,
-    target as written: a wikilink's note or file name, a Markdown link's local path)."""
+def scan_links(text: str) -> list[LinkRef]:
+    """Every link a note's text makes, in order: wikilinks and embeds, Markdown links and
+    images, reference-style links (through their definitions), outside code. `text` has its
+    comments removed already."""
+    found: list[LinkRef] = []
+    for in_code, first_line, segment in segments(text):
+        if in_code or ("[" not in segment and "](" not in segment):
+            continue
+        for match in INLINE.finditer(segment):
+            line = first_line + segment.count("\n", 0, match.start())
+            if match.group("link") is not None:
+                inner = match.group("inner")
+                link = parse_wikilink(inner)
+                if link.target or link.headings or link.block:
+                    kind: LinkKind = "embed" if match.group("bang") else "wikilink"
+                    found.append(LinkRef(kind, inner, link.target, line))
+            elif match.group("md") is not None:
+                local = local_target(match.group("mdurl"))
+                if local is not None and local[0]:
+                    kind = "image" if match.group("mdbang") else "markdown"
+                    found.append(LinkRef(kind, match.group("mdurl"), local[0], line))
+        if "]:" in segment:
+            for definition in REFERENCE_DEFINITION.finditer(segment):
+                local = local_target(definition.group("url"))
+                if local is not None and local[0]:
+                    line = first_line + segment.count("\n", 0, definition.start())
+                    found.append(LinkRef("reference", definition.group("url"), local[0], line))
+    return found
+
+
+def used_paths(text: str) -> list[tuple[bool, str]]:
+    """Every way a text can use a file, code and comments included, for notes that are not
+    published (what only they use is not published either): (is a wikilink, target as
+    written) for wikilinks, Markdown links and images, reference definitions and the URLs of
+    raw HTML (`<img src>`, `<a href>`)."""
     found: list[tuple[bool, str]] = []
-    for match in INLINE.finditer(text):
-        if match.group("link") is not None:
-            target = parse_wikilink(match.group("inner")).target
-            if target:
-                found.append((True, target))
-        elif match.group("md") is not None:
-            local = local_target(match.group("mdurl"))
-            if local is not None and local[0]:
-                found.append((False, local[0]))
+    for match in WIKILINK.finditer(text):
+        target = parse_wikilink(match.group(2)).target
+        if target:
+            found.append((True, target))
+    for match in MARKDOWN_LINK.finditer(text):
+        local = local_target(match.group(3))
+        if local is not None and local[0]:
+            found.append((False, local[0]))
+    for match in REFERENCE_DEFINITION.finditer(text):
+        local = local_target(match.group("url"))
+        if local is not None and local[0]:
+            found.append((False, local[0]))
+    if "<" in text:
+        for match in _HTML_URL.finditer(text):
+            for url in (match.group(1) or match.group(2) or match.group(3) or "").split(","):
+                local = local_target(url.strip().split(" ")[0])
+                if local is not None and local[0]:
+                    found.append((False, local[0]))
     return found
 
 
@@ -268,7 +369,7 @@ def explicit_id(heading_text: str) -> str | None:
 
 
 def plain_text(markdown: str) -> str:
-    """The text a heading shows, as the toc extension sees it when making its id."""
+    """The text a heading or a task shows, without its markup (links as their text)."""
     text = _ATTR_ID.sub("", markdown)
     text = WIKILINK.sub(
         lambda m: parse_wikilink(m.group(2)).display if not m.group(1) else "", text
@@ -283,7 +384,8 @@ def plain_text(markdown: str) -> str:
 def convert_callouts(text: str) -> str:
     """Turn Obsidian callouts (`> [!tip]- Title`) into Material admonitions (`??? tip "Title"`).
 
-    Line numbers are kept: each callout line becomes one admonition line.
+    Line numbers are kept: each callout line becomes one admonition line. A title keeps its
+    double quotes (the admonition extension reads the title up to the last one).
     """
     if "[!" not in text:
         return text
@@ -305,9 +407,35 @@ def convert_callouts(text: str) -> str:
             i += 1
         marker = {"": "!!!", "-": "???", "+": "???+"}[fold]
         kind = re.sub(r"[^a-z0-9-]", "", kind.lower()) or "note"
-        title = title.replace('"', "'").strip()
+        title = title.strip()
         out.append(f'{indent}{marker} {kind} "{title}"' if title else f"{indent}{marker} {kind}")
         if body:
             converted = convert_callouts("\n".join(body)).split("\n")
             out.extend(f"{indent}    {b}" if b.strip() else "" for b in converted)
+    return "\n".join(out)
+
+
+def separate_lists(text: str) -> str:
+    """A blank line between a paragraph line and a list item that follows it, as CommonMark
+    (and Obsidian) start a list there and Python-Markdown does not. Line numbers change: use
+    it on text whose lines are no longer counted. Code is left alone."""
+    if "\n" not in text:
+        return text
+    out: list[str] = []
+    previous = ""
+    for _, line, in_code in iter_lines(text):
+        if (
+            not in_code
+            and _INTERRUPTING_ITEM.match(line)
+            and previous.strip()
+            and not _LIST_ITEM.match(previous)
+            and not previous.startswith((" ", "\t"))
+            and not _HEADING_LINE.match(previous)
+            and not _TABLE_ROW.match(previous)
+            and not _FENCE_LINE.match(previous)
+            and not previous.lstrip().startswith((">", "<", "!!!", "???"))
+        ):
+            out.append("")
+        out.append(line)
+        previous = "" if in_code else line
     return "\n".join(out)

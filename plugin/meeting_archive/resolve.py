@@ -9,6 +9,7 @@ why no link can reach outside the vault.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,80 +20,99 @@ from .urls import inside_vault, note_key
 
 @dataclass(frozen=True)
 class Resolution:
-    """Where a link target leads: a vault file, a withheld (private) note, or nowhere."""
+    """Where a link target leads: a vault file, a withheld (unpublished) note, or nowhere."""
 
     path: str | None = None
-    withheld: bool = False
+    withheld: str | None = None
+    """Why the note it names is not published (private, excluded…), when it is one."""
     ambiguous: tuple[str, ...] = ()
     """Other candidates, when the shortest-path rule had to choose."""
-    anywhere: bool = False
-    """The same target gives the same answer from every note (no relative path, at most one
-    candidate), so the answer may be cached by target alone."""
+    by_name: bool = False
+    """Found by file name anywhere in the vault, the path as written leading nowhere."""
+
+
+def _stem_key(path: str) -> str:
+    key = note_key(path)
+    for ext in (".md", ".markdown", ".mdown", ".mkdn", ".mkd"):
+        if key.endswith(ext):
+            return key[: -len(ext)].strip()
+    return key
 
 
 @dataclass
 class Resolver:
     """Obsidian's resolution over a fixed set of files.
 
-    `note_paths` are Markdown notes (matched without `.md`), `other_paths` attachments
-    (matched by full file name), `aliases` maps a note path to its aliases, `withheld`
-    names private notes, so that a link to them is known not to be a missing file.
+    `note_paths` are Markdown notes (matched without their extension), `other_paths`
+    attachments (matched by full file name), `aliases` maps a note path to its aliases,
+    `withheld` maps each name of an unpublished note to why it is not published, so that a
+    link to it is known not to be a missing file.
     """
 
     note_paths: Iterable[str]
     other_paths: Iterable[str] = ()
     aliases: dict[str, list[str]] = field(default_factory=dict)
-    withheld: Iterable[str] = ()
+    withheld: dict[str, str] = field(default_factory=dict)
     lookups: int = 0
     """Index entries touched so far (for the test that resolution is linear)."""
 
     def __post_init__(self) -> None:
         self._by_suffix: dict[str, list[str]] = defaultdict(list)
         self._by_alias: dict[str, list[str]] = defaultdict(list)
+        self._by_file_name: dict[str, list[str]] = defaultdict(list)
         self._paths: set[str] = set()
+        self._notes: list[str] = []
+        self._note_set: set[str] = set()
+        self._memo: dict[tuple[str, str], Resolution] = {}
         for path in self.note_paths:
-            self._add(path, path[:-3] if path.lower().endswith(".md") else path)
+            self._notes.append(path)
+            self._note_set.add(path)
+            self._add(path, _stem_key(path))
         for path in self.other_paths:
-            self._add(path, path)
+            self._add(path, note_key(path))
+            self._by_file_name[note_key(path.rsplit("/", 1)[-1])].append(path)
         for path, names in self.aliases.items():
             for alias in names:
                 self._by_alias[note_key(alias)].append(path)
         # Every name a link could reach a withheld note by: as for a published note, each suffix
-        # of its path (`Sub/Note`, `Note`, `Note.markdown`), and its aliases.
-        self._withheld = {
-            "/".join(parts[i:])
-            for name in self.withheld
-            for parts in [note_key(name.removesuffix(".md")).split("/")]
-            for i in range(len(parts))
-        }
+        # of its path (`Sub/Note`, `Note`), and its aliases.
+        self._withheld: dict[str, str] = {}
+        for name, reason in self.withheld.items():
+            parts = _stem_key(name).split("/")
+            for i in range(len(parts)):
+                self._withheld.setdefault("/".join(parts[i:]), reason)
 
     def _add(self, path: str, matchable: str) -> None:
         self._paths.add(path)
-        parts = note_key(matchable).split("/")
+        parts = matchable.split("/")
         for i in range(len(parts)):
             self._by_suffix["/".join(parts[i:])].append(path)
 
     def resolve(self, target: str, from_path: str = "") -> Resolution:
         """Resolve `target` (as written in `[[target]]`) from the note at `from_path`."""
+        folder = posixpath.dirname(from_path)
+        memo_key = (target, folder)
+        known = self._memo.get(memo_key)
+        if known is None:
+            known = self._memo[memo_key] = self._resolve(target, from_path, folder)
+        return known
+
+    def _resolve(self, target: str, from_path: str, folder: str) -> Resolution:
         if not target.strip():
             return Resolution(from_path or None)
         raw = target.strip().replace("\\", "/")
         relative = raw.startswith(("./", "../"))
         anchored = raw.startswith("/")
-        folder = posixpath.dirname(from_path)
         clean = inside_vault(posixpath.join(folder, raw) if relative else raw.lstrip("/"))
-        if clean is None or not clean:
+        if not clean:
             return Resolution()
         key = note_key(clean)
-        for candidate_key in (key, key[:-3] if key.endswith(".md") else None):
-            if candidate_key is None:
-                continue
+        stem = _stem_key(key)
+        for candidate_key in (key, stem) if stem != key else (key,):
             found = self._lookup(candidate_key, clean, folder, exact_only=relative or anchored)
             if found.path or found.withheld:
-                if relative:
-                    return Resolution(found.path, found.withheld, found.ambiguous)
                 return found
-        return Resolution(anywhere=not relative)
+        return Resolution()
 
     def _lookup(self, key: str, written: str, folder: str, exact_only: bool) -> Resolution:
         self.lookups += 1
@@ -104,19 +124,49 @@ class Resolver:
             candidates = self._by_alias.get(key, [])
         if not candidates:
             self.lookups += 1
-            return Resolution(withheld=key in self._withheld, anywhere=True)
+            return Resolution(withheld=self._withheld.get(key))
         self.lookups += len(candidates)
         if len(candidates) == 1:
-            return Resolution(candidates[0], anywhere=True)
+            return Resolution(candidates[0])
         return _choose(candidates, key, written, folder)
+
+    def by_file_name(self, target: str) -> Resolution:
+        """An attachment found by its file name alone, when exactly one file has it: what a
+        path written for another layout (`../../images/x.png`) meant."""
+        name = note_key(target.replace("\\", "/").rsplit("/", 1)[-1])
+        found = self._by_file_name.get(name, [])
+        return Resolution(found[0], by_name=True) if len(found) == 1 else Resolution()
 
     def exists(self, path: str) -> bool:
         return path in self._paths
 
+    def nearest(self, written: str, from_path: str = "") -> str | None:
+        """The note a broken link most likely meant: among the notes of the same name the one
+        whose path is most like the link's, else the closest name (for "did you mean")."""
+        name = _stem_key(written.replace("\\", "/").rsplit("/", 1)[-1])
+        same = [p for p in self._by_suffix.get(name, []) if p in self._note_set]
+        if not same:
+            stems = {_stem_key(p.rsplit("/", 1)[-1]): p for p in self._notes}
+            close = difflib.get_close_matches(name, list(stems), n=1, cutoff=0.75)
+            same = (
+                [p for p in self._by_suffix.get(close[0], []) if p in self._note_set]
+                if close
+                else []
+            )
+        if not same:
+            return None
+        wanted = _stem_key(written.lstrip("./"))
+        folder = posixpath.dirname(from_path)
+
+        def rank(path: str) -> tuple[float, int, int, str]:
+            likeness = difflib.SequenceMatcher(None, wanted, _stem_key(path)).ratio()
+            return (-likeness, posixpath.dirname(path) != folder, path.count("/"), path)
+
+        return min(same, key=rank)
+
 
 def _match_key(path: str) -> str:
-    key = note_key(path)
-    return key[:-3] if key.endswith(".md") else key
+    return _stem_key(path)
 
 
 def _choose(candidates: list[str], key: str, written: str, folder: str) -> Resolution:
@@ -124,9 +174,7 @@ def _choose(candidates: list[str], key: str, written: str, folder: str) -> Resol
 
     Among names that differ only in case, the one spelled as written wins first.
     """
-    exact_case = [
-        p for p in candidates if p.removesuffix(".md").endswith(written.removesuffix(".md"))
-    ]
+    exact_case = [p for p in candidates if _strip_ext(p).endswith(_strip_ext(written))]
     pool = exact_case or candidates
     for path in pool:
         if _match_key(path) == key:
@@ -136,3 +184,11 @@ def _choose(candidates: list[str], key: str, written: str, folder: str) -> Resol
         return Resolution(sorted(same_folder)[0])
     ranked = sorted(pool, key=lambda p: (p.count("/"), len(p), p))
     return Resolution(ranked[0], ambiguous=tuple(ranked[1:]))
+
+
+def _strip_ext(path: str) -> str:
+    lowered = path.lower()
+    for ext in (".md", ".markdown", ".mdown", ".mkdn", ".mkd"):
+        if lowered.endswith(ext):
+            return path[: -len(ext)]
+    return path

@@ -42,7 +42,7 @@ _TAGS = set(nh3.ALLOWED_TAGS) | {
 _COMMON = {"class", "id", "title", "lang", "dir", "data-due", "style", "aria-hidden", "aria-label"}
 _ATTRIBUTES: dict[str, set[str]] = {
     "*": _COMMON,
-    "a": _COMMON | {"href", "name", "rel", "target"},
+    "a": _COMMON | {"href", "name", "rel"},
     "img": _COMMON | {"src", "alt", "width", "height", "loading"},
     "input": _COMMON | {"type", "checked", "disabled"},
     "details": _COMMON | {"open"},
@@ -53,6 +53,7 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "time": _COMMON | {"datetime"},
 }
 _STYLES = {"text-align", "width", "height"}
+URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def clean_html(html: str) -> str:
@@ -64,4 +65,5 @@ def clean_html(html: str) -> str:
         link_rel=None,
         filter_style_properties=_STYLES,
         strip_comments=True,
+        url_schemes=URL_SCHEMES,
     )

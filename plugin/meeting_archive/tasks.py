@@ -1,7 +1,9 @@
-"""Obsidian Tasks lines and decisions, read from a meeting's text.
+"""Obsidian Tasks lines and decisions, read from a note's text.
 
-`- [ ] Send terms @Jason 📅 2025-10-07 🔺 #task` → a Task with its fields; the owner is
+`- [ ] Send terms @Jason 📅 2025-10-07 🔺 #task` → a ParsedTask with its fields; the owner is
 kept as written here and matched to a person in archive.py, which knows the participants.
+Statuses are read as the Tasks plugin reads them: `[ ]` todo, `[x]` done, `[/]` in progress,
+`[-]` cancelled, and any other symbol a custom status that counts as todo.
 """
 
 from __future__ import annotations
@@ -29,12 +31,48 @@ _DATE_FIELD = re.compile(
     "([" + "".join(_DATE_FIELDS.values()) + "])" + _VS + r"\s*(\d{4}-\d{2}-\d{2})"
 )
 _PRIORITY = re.compile("([" + "".join(PRIORITIES) + "])" + _VS)
-_RECURRENCE = re.compile("🔁" + _VS + r"\s*([^📅📆🗓⏳🛫✅➕❌🔺⏫🔼🔽⏬#^]*)")
+_RECURRENCE = re.compile("🔁" + _VS + r"\s*([^📅📆🗓⏳🛫✅➕❌🔺⏫🔼🔽⏬#^`]*)")
 _OWNER = re.compile(
     r"(?:(?<=\s)|^)@(?:\[\[([^\]|]+)(?:\|[^\]]*)?\]\]|([^\W\d][\w.'-]*(?: [A-Z][\w'-]+)?))"
 )
 _TASK_TAG = re.compile(r"(?:(?<=\s)|^)#task\b")
 _BULLET = re.compile(r"^(?:[-*+]|\d+[.)])\s+(?!\[.\] )(.*\S)\s*$")
+_CODE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
+
+# (name, type) of the statuses the Tasks plugin ships and those common themes style; any other
+# symbol is a custom status, which the Tasks plugin counts as todo.
+STATUSES: dict[str, tuple[str, str]] = {
+    " ": ("Todo", "TODO"),
+    "x": ("Done", "DONE"),
+    "X": ("Done", "DONE"),
+    "/": ("In progress", "IN_PROGRESS"),
+    "-": ("Cancelled", "CANCELLED"),
+    ">": ("Rescheduled", "TODO"),
+    "<": ("Scheduled", "TODO"),
+    "!": ("Important", "TODO"),
+    "?": ("Question", "TODO"),
+    "*": ("Star", "TODO"),
+    '"': ("Quote", "TODO"),
+    "l": ("Location", "TODO"),
+    "b": ("Bookmark", "TODO"),
+    "i": ("Information", "TODO"),
+    "S": ("Savings", "TODO"),
+    "I": ("Idea", "TODO"),
+    "p": ("Pro", "TODO"),
+    "c": ("Con", "TODO"),
+    "f": ("Fire", "TODO"),
+    "k": ("Key", "TODO"),
+    "w": ("Win", "TODO"),
+    "u": ("Up", "TODO"),
+    "d": ("Down", "TODO"),
+}
+
+
+def status_of(symbol: str) -> tuple[str, str, str]:
+    """(name, Tasks status type, open/done/cancelled) of a checkbox symbol."""
+    name, kind = STATUSES.get(symbol, (f"Custom ({symbol})", "TODO"))
+    state = {"DONE": "done", "CANCELLED": "cancelled"}.get(kind, "open")
+    return name, kind, state
 
 
 @dataclass
@@ -42,7 +80,11 @@ class ParsedTask:
     line: int
     """Line index within the body (0-based)."""
     text: str
+    """The description: without the emoji fields, `@owner`, `#task` and the block id; inline
+    code kept as written."""
     status: str
+    """open, done or cancelled."""
+    symbol: str = " "
     owner_names: list[str] = field(default_factory=list)
     """`@Jason Vallery` gives ["Jason Vallery", "Jason"]: the longer first, the caller picks."""
     dates: dict[str, dt.date] = field(default_factory=dict)
@@ -56,12 +98,19 @@ def parse_task(line: str, index: int = 0) -> ParsedTask | None:
     match = TASK_LINE.match(line)
     if not match:
         return None
-    mark, rest = match.group(3), match.group(4)
-    status = "done" if mark in "xX" else "cancelled" if mark == "-" else "open"
+    symbol, rest = match.group(3), match.group(4)
     block = obsidian.block_id(rest)
     if block:
         rest = block[0]
-    task = ParsedTask(index, "", status, block=block[1] if block else None)
+    # Fields are never read inside code: `` `@config` `` is not an owner.
+    spans: list[str] = []
+
+    def keep(found: re.Match[str]) -> str:
+        spans.append(found.group())
+        return f"\x00{len(spans) - 1}\x00"
+
+    rest = _CODE.sub(keep, rest) if "`" in rest else rest
+    task = ParsedTask(index, "", status_of(symbol)[2], symbol, block=block[1] if block else None)
     for emoji, value in _DATE_FIELD.findall(rest):
         name = next(k for k, v in _DATE_FIELDS.items() if emoji in v)
         try:
@@ -86,7 +135,10 @@ def parse_task(line: str, index: int = 0) -> ParsedTask | None:
     text = _PRIORITY.sub("", text)
     text = _OWNER.sub("", text)
     text = _TASK_TAG.sub("", text)
-    task.text = re.sub(r"\s{2,}", " ", text).strip()
+    text = re.sub(r"\s{2,}", " ", text).strip()
+    if spans:
+        text = re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], text)
+    task.text = text
     return task
 
 

@@ -1,0 +1,610 @@
+"""A note's page: Obsidian syntax turned into what Python-Markdown and Material render.
+
+Wikilinks, Markdown links and tags become finished links (their targets come from the link
+table, resolved once per build), embeds are expanded in place (bounded in depth and in total
+size), callouts become admonitions, every task shows its status box (a meeting's action items
+also their owner, due date and priority, and an anchor), and a meeting gets its header. Then
+what the archive adds: breadcrumbs, an entity's sections, a folder's listing, "Mentioned in".
+
+Everything the note contains is escaped or sanitized; the plugin's own HTML is kept aside
+behind tokens the note cannot forge (stash.py).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import listings, obsidian, sections, tasks
+from .archive import Target
+from .facts import Facts, Reads
+from .markdown_html import MarkdownEngine
+from .markup import anchor, esc, escape_md
+from .model import Entity, Note, Problem, Task
+from .rendered import PageDraft, RenderedPage, complete
+from .urls import note_key
+from .views import NoteRow
+
+IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif"}
+MAX_EMBED_DEPTH = 10
+EMBED_BUDGET = 200_000
+"""Characters of embedded text a page may hold: past it, embeds stop with a marker."""
+_TASK_PREFIX = re.compile(r"^(\s*(?:>\s*)*(?:[-*+]|\d+[.)]) )\[(.)\]([ \t]+)")
+_FACT_LINE = re.compile(
+    r"^\s*(?:[-*]\s+)?(?:\*\*|__)?(?P<label>[A-Za-z ]{2,20}?)(?::(?:\*\*|__)|(?:\*\*|__)?:)\s*(?P<value>.*?)\s*$"
+)
+_FACT_LABELS = {
+    "date": "date",
+    "account": "accounts",
+    "accounts": "accounts",
+    "company": "accounts",
+    "org": "accounts",
+    "customer": "accounts",
+    "attendees": "people",
+    "participants": "people",
+    "people": "people",
+    "type": "type",
+    "source": "source",
+}
+
+
+@dataclass(frozen=True)
+class NotePageOptions:
+    tag_link: Callable[[str], tuple[str, str]]
+    """A tag → (source of the tags page, its anchor there)."""
+    tags_src: str = "tags/index.md"
+    home_src: str = "index.md"
+    max_depth: int = MAX_EMBED_DEPTH
+    embed_budget: int = EMBED_BUDGET
+    hidden_tags: tuple[str, ...] = ("task",)
+    """Tags that are not page tags (the Tasks plugin's global filter)."""
+
+
+class NotePages:
+    """Renders the pages of one build's notes."""
+
+    def __init__(
+        self,
+        facts: Facts,
+        engine: MarkdownEngine,
+        clean: Callable[[str], str],
+        options: NotePageOptions,
+        entity_calendar: Callable[[Entity], str | None],
+    ) -> None:
+        self.facts = facts
+        self.engine = engine
+        self.clean = clean
+        self.options = options
+        self.entity_calendar = entity_calendar
+
+    def render(self, path: str) -> RenderedPage:
+        reads = Reads(self.facts, path)
+        note = reads.note(path)
+        build = self.facts.build
+        draft = PageDraft(reads, note.title, meta=self._meta(note))
+        body = _Body(draft, self.options)
+        # A meeting's header says its date, account and attendees: the body's own lines that
+        # say the same go (their lines stay, blank, so that line numbers hold).
+        text = _absorb_fact_lines(note.body, note) if note.is_meeting else note.body
+        converted = body.convert(note, text, (path,), own_page=True)
+        entity = build.entities.of_note.get(path)
+        folder = self._folder_of_page(note)
+        if folder is None and note.folder and not note.is_meeting and entity is None:
+            sections.breadcrumbs(draft, reads.view(f"crumbs:{note.folder}"), self.options.home_src)
+        title_line, rest = _split_title(converted, note.title)
+        draft.add(title_line + "\n\n")
+        if note.is_meeting:
+            self._header(draft, note, text)
+        draft.add(rest)
+        if entity is not None:
+            view = reads.view(f"entity:{entity.key}")
+            draft.add("\n")
+            sections.entity_sections(draft, view, self.entity_calendar(entity))
+        else:
+            sections.mentions(draft, _mentions(reads, note), always=False)
+        if folder is not None:
+            page = reads.view(f"folder-page:{folder}:0")
+            sections.folder_listing(draft, page.view, page.rows, page.pages, 0)
+        return complete(draft, path, self.engine, self.clean)
+
+    def _folder_of_page(self, note: Note) -> str | None:
+        """The folder whose page this note is (its index.md/README.md, or the home page)."""
+        for folder, page in self.facts.build.pages.of_folder.items():
+            if page == note.page_path and (
+                note.folder == folder or (not folder and note.path == self.facts.build.pages.home)
+            ):
+                return folder
+        return None
+
+    def _meta(self, note: Note) -> dict[str, object]:
+        """What MkDocs and Material see of the note: the title, the tags (escaped: Material
+        writes both into pages unescaped), and the presentation keys that are safe to pass."""
+        import html
+
+        hidden = {t.casefold() for t in self.options.hidden_tags}
+        out: dict[str, object] = {"title": html.escape(note.title)}
+        tags = [t for t in note.tags if t.casefold() not in hidden]
+        if tags:
+            out["tags"] = [html.escape(t) for t in tags]
+        hide = note.meta.get("hide")
+        if isinstance(hide, list):
+            out["hide"] = [
+                h for h in hide if h in ("navigation", "toc", "footer", "tags", "feedback", "path")
+            ]
+        search = note.meta.get("search")
+        if isinstance(search, dict) and isinstance(search.get("exclude"), bool):
+            out["search"] = {"exclude": search["exclude"]}
+        return out
+
+    # -- the meeting header ------------------------------------------------------------------
+
+    def _header(self, draft: PageDraft, note: Note, body: str) -> None:
+        """Date, type, account, attendees and source as one line of links, put into the page
+        after search has read it. Search gets what the body does not say."""
+        reads = draft.reads
+        items = [f"<strong>Date:</strong> {note.date.isoformat() if note.date else ''}"]
+        if note.type:
+            items.append(f"<strong>Type:</strong> {esc(note.type)}")
+        if note.accounts:
+            items.append(
+                "<strong>Account:</strong> "
+                + ", ".join(self._name(reads, note, n) for n in note.accounts)
+            )
+        if note.people:
+            items.append(
+                "<strong>Attendees:</strong> "
+                + ", ".join(self._name(reads, note, n) for n in note.people)
+            )
+        source = note.meta.get("source")
+        if isinstance(source, (str, int, float)) and str(source).strip():
+            items.append(f"<strong>Source:</strong> {esc(str(source))}")
+        header = '<p class="ma-meeting-header">' + " · ".join(items) + "</p>"
+        draft.listing(header, _indexed(note, body))
+
+    def _name(self, reads: Reads, note: Note, name: str) -> str:
+        entity = reads.entity_named(note.path, name)
+        shown = esc(entity.name if entity is not None and "@" in name else name)
+        return anchor(reads.entity_href(entity), shown) if entity is not None else shown
+
+
+def _mentions(reads: Reads, note: Note) -> list[NoteRow]:
+    return [NoteRow(n.title, n.path, n.date) for n in reads.backlinks(note.path) if n is not note]
+
+
+def _split_title(markdown: str, title: str) -> tuple[str, str]:
+    """The page's title line (the body's own `# heading` when it starts with one) and the rest."""
+    lines = markdown.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    first = obsidian.heading(lines[start]) if start < len(lines) else None
+    if first and first[0] == 1:
+        return lines[start], "\n".join(lines[start + 1 :])
+    return f"# {escape_md(title)}", "\n".join(lines[start:])
+
+
+def _indexed(note: Note, body: str) -> str:
+    """The header's date, accounts and attendees that the body does not say (a meeting must be
+    found by its attendees' names; saying them twice grows the index)."""
+    folded = obsidian.plain_text(body).casefold()
+    wanted = [note.date.isoformat()] if note.date else []
+    missing = [
+        esc(t) for t in [*wanted, *note.accounts, *note.people] if t.casefold() not in folded
+    ]
+    return f'<p class="ma-indexed">{" · ".join(missing)}</p>' if missing else ""
+
+
+def _absorb_fact_lines(body: str, note: Note) -> str:
+    """Drop the body's `**Date**: …`, `**Account**: …`, `**Attendees**: …` lines near its top
+    when they say what the frontmatter says (the header shows it): a transcript pipeline
+    writes both. A line that says anything more is kept."""
+    lines = body.split("\n")
+    checked = 0
+    for i, line in enumerate(lines):
+        if checked >= 12:
+            break
+        if not line.strip() or obsidian.heading(line):
+            continue
+        checked += 1
+        match = _FACT_LINE.match(line)
+        if not match:
+            continue
+        field = _FACT_LABELS.get(match.group("label").strip().casefold())
+        if field is None:
+            continue
+        if _says_the_same(field, match.group("value"), note):
+            lines[i] = ""
+    return "\n".join(lines)
+
+
+def _says_the_same(field: str, value: str, note: Note) -> bool:
+    text = value.strip().strip("*_ ")
+    if field == "date":
+        return note.date is not None and text.startswith(note.date.isoformat()) and len(text) <= 25
+    if field == "type":
+        return bool(note.type) and text.casefold() == note.type.casefold()
+    if field == "source":
+        source = note.meta.get("source")
+        return isinstance(source, str) and text.casefold() == source.strip().casefold()
+    known = {note_key(n) for n in (note.accounts if field == "accounts" else note.people)}
+    said = [note_key(n) for n in _names_in(text)]
+    return bool(said) and all(n in known for n in said)
+
+
+def _names_in(text: str) -> list[str]:
+    """The names a fact line gives (`[[A]], [[B|Bee]]` or `A, B and C`); a line that says
+    more than names gives a name no note has, so it is kept."""
+    links = obsidian.WIKILINK.findall(text)
+    if not links:
+        return [p.strip() for p in re.split(r",|;| and | & ", text) if p.strip()]
+    if re.sub(r"[\s,;&]|\band\b", "", obsidian.WIKILINK.sub("", text)):
+        return ["\x00"]
+    return [obsidian.parse_wikilink(inner).target for _, inner in links]
+
+
+class _Body:
+    """Converts note text for one page: the page's own note, and the notes it embeds."""
+
+    def __init__(self, draft: PageDraft, options: NotePageOptions) -> None:
+        self.draft = draft
+        self.reads = draft.reads
+        self.stash = draft.stash
+        self.options = options
+        self.embedded = 0
+        self.budget_reported = False
+        self.reported: set[tuple[str, ...]] = set()
+
+    @property
+    def page_src(self) -> str:
+        return self.reads.src
+
+    def report(self, problem: Problem, *key: str) -> None:
+        if key not in self.reported:
+            self.reported.add(key)
+            self.draft.problems.append(problem)
+
+    def convert(self, note: Note, text: str, stack: tuple[str, ...], own_page: bool) -> str:
+        """A note's text (or part of it) as Markdown for the page: each prose run between code
+        fences goes through a few whole-text passes (lone embeds, task lines, block ids, then
+        one pass for links, code spans and tags); code is left as it is."""
+        source = obsidian.convert_callouts(text)
+        own_tasks = (
+            {t.line - note.body_line: t for t in self.reads.tasks(note.path)} if own_page else {}
+        )
+        out = []
+        for in_code, first_line, segment in obsidian.segments(source):
+            if in_code:
+                out.append(segment)
+            else:
+                out.append(self._prose(segment, first_line, note, stack, own_page, own_tasks))
+        return obsidian.separate_lists("\n".join(out))
+
+    def _prose(
+        self,
+        segment: str,
+        first_line: int,
+        note: Note,
+        stack: tuple[str, ...],
+        own_page: bool,
+        own_tasks: dict[int, Task],
+    ) -> str:
+        kept: list[str] = []
+
+        def keep(text: str) -> str:
+            kept.append(text)
+            return f"\x00E{len(kept) - 1}\x00"
+
+        if "![[" in segment:
+            segment = obsidian.LONE_EMBED.sub(
+                lambda m: keep(
+                    self._lone_embed(
+                        m, note, stack, own_page, first_line + segment.count("\n", 0, m.start())
+                    )
+                ),
+                segment,
+            )
+        if "[" in segment:
+            segment = self._task_lines(segment, first_line, note, own_page, own_tasks)
+        if "^" in segment:
+            segment = obsidian.BLOCK_ID.sub(
+                lambda m: (
+                    (" " + self.stash.inline(_block_anchor(m.group("id")))) if own_page else ""
+                ),
+                segment,
+            )
+        text = obsidian.INLINE.sub(lambda m: self._inline(m, segment, note, first_line), segment)
+        if kept:
+            text = re.sub("\x00E(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
+        return text
+
+    # -- tasks -------------------------------------------------------------------------------
+
+    def _task_lines(
+        self, segment: str, first_line: int, note: Note, own_page: bool, own_tasks: dict[int, Task]
+    ) -> str:
+        lines = segment.split("\n")
+        for index, line in enumerate(lines):
+            match = _TASK_PREFIX.match(line)
+            if match is None:
+                continue
+            task = own_tasks.get(first_line + index)
+            lines[index] = self._task_line(line, match, task)
+        return "\n".join(lines)
+
+    def _task_line(self, line: str, match: re.Match[str], task: Task | None) -> str:
+        """A task with its status box; a meeting's action item also its anchor and fields."""
+        prefix, symbol = match.group(1), match.group(2)
+        box = self.stash.inline(listings.status_box(symbol))
+        rest = line[match.end() :]
+        if task is None:
+            if tasks.status_of(symbol)[2] == "cancelled":
+                rest = f"~~{rest}~~"
+            return f"{prefix}{box} {rest}"
+        meta: list[str] = []
+        if task.owner is not None:
+            meta.append(anchor(self.reads.entity_href(task.owner), esc(task.owner.name)))
+        elif task.owner_name:
+            meta.append(f"@{esc(task.owner_name)}")
+        if task.due:
+            overdue = task.is_open and task.due < self.reads.today()
+            meta.append(
+                f"📅 {listings.due(task.due, self.reads.today()) if overdue else task.due.isoformat()}"
+            )
+        if task.priority:
+            meta.append(listings.PRIORITY_LABEL[task.priority])
+        if task.done and task.status == "done":
+            meta.append(f"✅ {task.done.isoformat()}")
+        if task.recurrence:
+            meta.append(f"🔁 {esc(task.recurrence)}")
+        text = task.text
+        if task.status == "cancelled":
+            text = f"~~{text}~~"
+        shown = self.stash.inline(f'<a id="{esc(task.anchor)}" class="ma-task-anchor"></a>') + text
+        if meta:
+            shown += " " + self.stash.inline(
+                '<span class="ma-task-meta">' + " · ".join(meta) + "</span>"
+            )
+        return f"{prefix}{box} {shown}"
+
+    # -- inline syntax -----------------------------------------------------------------------
+
+    def _inline(self, match: re.Match[str], segment: str, note: Note, first_line: int) -> str:
+        """One match of obsidian.INLINE: a wikilink, a Markdown link, a tag or a code span.
+        A wikilink's or tag's finished HTML is set aside, except in a heading, whose text the
+        table of contents must see."""
+        if match.group("link") is not None:
+            link = obsidian.parse_wikilink(match.group("inner"), embed=bool(match.group("bang")))
+            if not link.target and not link.headings and not link.block:
+                return match.group()
+            line = note.body_line + first_line + segment.count("\n", 0, match.start())
+            in_heading = obsidian.on_heading_line(segment, match.start())
+            html = self._wikilink(link, match.group("inner"), note, line, in_heading)
+            return html if in_heading else self.stash.inline(html)
+        if match.group("md") is not None:
+            line = note.body_line + first_line + segment.count("\n", 0, match.start())
+            return self._markdown_link(match, note, line)
+        if match.group("tag") is not None and not obsidian.on_heading_line(segment, match.start()):
+            name = match.group("tagname")
+            tag = name.rstrip("/-")
+            src, fragment = self.options.tag_link(tag)
+            tag_html = anchor(self.reads.href(src, fragment), f"#{esc(tag)}", "ma-tag")
+            return self.stash.inline(tag_html) + name[len(tag) :]
+        return match.group()
+
+    def _wikilink(
+        self, link: obsidian.Wikilink, inner: str, note: Note, line: int, in_heading: bool = False
+    ) -> str:
+        target = self.reads.target(note.path, (True, inner))
+        text = esc(link.display or link.target)
+        if target.kind == "attachment" and link.embed:
+            return self._attachment(link, target)
+        if target.kind == "note" and target.path is not None:
+            fragment = ""
+            if link.block:
+                fragment = "^" + link.block
+            elif link.headings:
+                fragment = self.draft.fragment(target.path, link.headings, note.path, line)
+            return anchor(self.reads.href(target.path, fragment), text)
+        if target.kind == "attachment" and target.path is not None:
+            return anchor(self.reads.href(target.path), text, "ma-attachment")
+        return self._other(target, text)
+
+    def _other(self, target: Target, text: str) -> str:
+        if target.kind == "entity":
+            entity = self.reads.entity(target)
+            if entity is not None:
+                return anchor(self.reads.entity_href(entity), text)
+            return text
+        if target.kind == "withheld":
+            return text
+        return f'<span class="ma-unresolved" title="Not in the vault">{text}</span>'
+
+    def _attachment(self, link: obsidian.Wikilink, target: Target) -> str:
+        assert target.path is not None
+        href = self.reads.href(target.path)
+        name = posixpath.basename(target.path)
+        if posixpath.splitext(name)[1].lower() not in IMAGE_EXTENSIONS:
+            return anchor(href, esc(link.alias or name), "ma-attachment")
+        size = re.fullmatch(r"\s*(\d+)(?:x(\d+))?\s*", link.alias or "")
+        attrs = ""
+        if size:
+            attrs = f' width="{size.group(1)}"' + (
+                f' height="{size.group(2)}"' if size.group(2) else ""
+            )
+        alt = link.alias if link.alias and not size else posixpath.splitext(name)[0]
+        return f'<img src="{esc(href)}" alt="{esc(alt)}"{attrs}>'
+
+    def _markdown_link(self, match: re.Match[str], note: Note, line: int) -> str:
+        """An ordinary Markdown link, made relative to the page it is shown on (an embed moves
+        it) and, where its path is wrong, found by name as Obsidian finds it."""
+        url = match.group("mdurl")
+        local = obsidian.local_target(url)
+        if local is None or not local[0]:
+            return match.group()
+        bang, text, title = (
+            match.group("mdbang"),
+            match.group("mdtext"),
+            match.group("mdtitle") or "",
+        )
+        target = self.reads.target(note.path, (False, url))
+        if target.kind in ("note", "attachment") and target.path is not None:
+            fragment = local[1]
+            if fragment and target.kind == "note" and not fragment.startswith("^"):
+                fragment = self.draft.fragment(target.path, (fragment,), note.path, line)
+            href = self.reads.href(target.path, fragment)
+            return f"{bang}[{text}](<{href}>{title})"
+        if target.kind == "withheld":
+            return text
+        return f'<span class="ma-unresolved" title="Not in the vault">{text}</span>'
+
+    # -- embeds ------------------------------------------------------------------------------
+
+    def _lone_embed(
+        self, match: re.Match[str], note: Note, stack: tuple[str, ...], own_page: bool, index: int
+    ) -> str:
+        inner = match.group("inner")
+        link = obsidian.parse_wikilink(inner, embed=True)
+        indent = match.group("indent")
+        block = match.group("block")
+        anchor_html = " " + self.stash.inline(_block_anchor(block)) if block and own_page else ""
+        line = note.body_line + index
+        return self._embed(link, inner, indent, note, stack, line) + anchor_html
+
+    def _embed(
+        self,
+        link: obsidian.Wikilink,
+        inner: str,
+        indent: str,
+        note: Note,
+        stack: tuple[str, ...],
+        line: int,
+    ) -> str:
+        target = (
+            self.reads.target(note.path, (True, inner))
+            if link.target
+            else Target("note", note.path)
+        )
+        if target.kind != "note" or target.path is None:
+            return indent + self.stash.inline(self._wikilink(link, inner, note, line))
+        embedded = self.reads.note(target.path)
+        part = (
+            target.path
+            + "".join(f"#{h}" for h in link.headings)
+            + (f"#^{link.block}" if link.block else "")
+        )
+        source_link = anchor(self.reads.href(target.path), esc(embedded.title))
+        stopped = self._stopped(part, stack, note, line)
+        if stopped is not None:
+            return indent + self.stash.inline(_stopped_marker(stopped, source_link))
+        text = _section_text(embedded, link)
+        if text is None:
+            return indent + self.stash.inline(self._wikilink(link, inner, note, line))
+        self.embedded += len(text)
+        if self.embedded > self.options.embed_budget:
+            if not self.budget_reported:
+                self.budget_reported = True
+                self.draft.problems.append(
+                    Problem(
+                        note.path,
+                        f"embeds stopped: the page's embedded text passed "
+                        f"{self.options.embed_budget:,} characters ({self.page_src})",
+                        line,
+                    )
+                )
+            return indent + self.stash.inline(
+                _stopped_marker("too much embedded text", source_link)
+            )
+        inner_md = self.convert(embedded, text, (*stack, part), own_page=False)
+        block = [
+            "",
+            '<div class="ma-embed" markdown="1">',
+            "",
+            self.stash.block(f'<p class="ma-embed-source">{source_link}</p>'),
+            "",
+            inner_md,
+            "",
+            "</div>",
+            "",
+        ]
+        return "\n".join(indent + b if b else "" for b in "\n".join(block).split("\n"))
+
+    def _stopped(self, part: str, stack: tuple[str, ...], note: Note, line: int) -> str | None:
+        """Why an embed stops here, if it does: a cycle, or a chain deeper than the limit. The
+        model warns once for each cycle and chain of whole notes (embeds.py); a cycle among
+        sections of notes is warned about here, once."""
+        if part in stack:
+            if "#" in part:
+                cycle = [*stack[stack.index(part) :], part]
+                self.report(
+                    Problem(note.path, "embed stopped (cycle): " + " → ".join(cycle), line),
+                    "cycle",
+                    *sorted(set(cycle)),
+                )
+            return "cycle"
+        if len(stack) > self.options.max_depth:
+            return f"more than {self.options.max_depth} levels"
+        return None
+
+
+def _stopped_marker(why: str, source_link: str) -> str:
+    """What shows where an embed stopped: a visible line that links to the note."""
+    return f'<span class="ma-embed-stopped">Embed stopped ({why}): {source_link}</span>'
+
+
+def _block_anchor(block: str) -> str:
+    return f'<a id="^{esc(block)}" class="ma-block"></a>'
+
+
+def _section_text(note: Note, link: obsidian.Wikilink) -> str | None:
+    """The whole body, the section under a heading path, or the block with an id."""
+    lines = note.body.split("\n")
+    if link.block:
+        return _block_text(lines, link.block)
+    if not link.headings:
+        return note.body
+    span = _section_span(lines, link.headings)
+    return "\n".join(lines[span[0] : span[1]]) if span else None
+
+
+def _section_span(lines: list[str], path: tuple[str, ...]) -> tuple[int, int] | None:
+    start, end, level = 0, len(lines), 0
+    code = {i for i, _, c in obsidian.iter_lines("\n".join(lines)) if c}
+    for wanted in path:
+        key = obsidian.plain_text(wanted).casefold()
+        for i in range(start, end):
+            heading = None if i in code else obsidian.heading(lines[i])
+            if heading and heading[0] > level and obsidian.plain_text(heading[1]).casefold() == key:
+                start, level = i, heading[0]
+                break
+        else:
+            return None
+        end = next(
+            (
+                j
+                for j in range(start + 1, end)
+                if j not in code and (h := obsidian.heading(lines[j])) and h[0] <= level
+            ),
+            end,
+        )
+    return start, end
+
+
+def _block_text(lines: list[str], block: str) -> str | None:
+    for i, line in enumerate(lines):
+        found = obsidian.block_id(line)
+        if not found or found[1] != block:
+            continue
+        if not found[0].strip():  # an id on its own line names the block above it
+            end = i
+            while end > 0 and not lines[end - 1].strip():
+                end -= 1
+            start = end - 1
+        else:
+            end, start = i + 1, i
+            lines = [*lines[:i], found[0], *lines[i + 1 :]]
+            if re.match(r"^\s*(?:[-*+]|\d+[.)])\s", found[0]):
+                return found[0].strip()
+        while start > 0 and lines[start - 1].strip():
+            start -= 1
+        return "\n".join(lines[start:end])
+    return None
