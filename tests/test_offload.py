@@ -14,7 +14,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from conftest import FIXTURES, build_vault
+from conftest import CASES, FIXTURES, build_vault
 from meeting_archive import offload
 from meeting_archive import vault as vault_mod
 
@@ -73,7 +73,7 @@ def test_a_failing_child_fails_the_build(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fixture", ["archive", "links"])
 def test_a_build_with_threads_running_makes_the_same_site(tmp_path: Path, fixture: str) -> None:
     vault = tmp_path / "vault"
-    shutil.copytree(FIXTURES / fixture / "vault", vault)
+    shutil.copytree((FIXTURES if fixture == "archive" else CASES) / fixture / "vault", vault)
     # a warning that rendering the page gives (not reading the vault)
     (vault / "Heading miss.md").write_text("See [[Heading miss#Nowhere]].\n", encoding="utf-8")
     alone_built = build_vault(vault, tmp_path / "alone")
