@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import traceback
 import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -103,21 +104,36 @@ def _map_of(item: Check) -> Check:
     return check
 
 
+COUNT = re.compile(r"(>=|<=)?\s*(\d+)")
+
+
 def _is_count(value: Any) -> str | None:
     ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    return None if ok else "must be a count (an integer ≥ 0)"
+    ok = ok or (isinstance(value, str) and COUNT.fullmatch(value.strip()) is not None)
+    return None if ok else "must be a count: an integer ≥ 0, or '>= N' / '<= N'"
+
+
+def count_holds(want: int | str, found: int) -> bool:
+    if isinstance(want, int):
+        return found == want
+    match = COUNT.fullmatch(want.strip())
+    assert match is not None
+    bound = int(match[2])
+    return {">=": found >= bound, "<=": found <= bound, None: found == bound}[match[1]]
 
 
 LINK = _keys(
     {"text": _is_str, "to": _is_str, "fragment": _is_str, "file": _is_bool,
      "match": _one_of("every", "some")},
-    required=("text", "to"),
+    required=("to",),
 )
 IMAGE = _keys({"src": _is_str, "width": _is_str}, required=("src",))
 PAGE = _keys({
+    "scope": _one_of("article", "page"),
     "title": _is_str,
     "contains": _is_strings,
     "lacks": _is_strings,
+    "order": _is_strings,
     "html_contains": _is_strings,
     "html_lacks": _is_strings,
     "count": _map_of(_is_count),
@@ -189,14 +205,16 @@ def visible_text(node: LexborNode, *, skip_code: bool = False) -> str:
     return squash("".join(parts))
 
 
-def page_file(page: str, style: str) -> str:
-    """The site file of a page path: `x` a note's page, `x/` a folder's or section's index
-    page, `` the home page (see tests/cases/README.md)."""
+def page_files(page: str, style: str) -> list[str]:
+    """The site files a page path may be written to, the usual first: `x` a note's page, `x/`
+    a folder's or section's index page, `` the home page (see tests/cases/README.md). Under
+    file URLs an index page may be `x/index.html` (as MkDocs writes `x/index.md`) or `x.html`
+    (as it writes a folder's `README.md` turned into `x.md`); either is right."""
     if page == "":
-        return "index.html"
+        return ["index.html"]
     if page.endswith("/"):
-        return page + "index.html"
-    return page + "/index.html" if style == "directory" else page + ".html"
+        return [page + "index.html"] + ([page[:-1] + ".html"] if style == "file" else [])
+    return [page + "/index.html" if style == "directory" else page + ".html"]
 
 
 @dataclass
@@ -216,6 +234,15 @@ class Site:
     def article(self, file: str) -> LexborNode | None:
         tree = self.tree(file)
         return None if tree is None else tree.css_first("article")
+
+    def body(self, file: str) -> LexborNode | None:
+        tree = self.tree(file)
+        return None if tree is None else tree.body
+
+    def page_file(self, page: str) -> str:
+        """The site file of a page path: the first of its possible files that exists."""
+        files = page_files(page, self.style)
+        return next((f for f in files if (self.built.site / f).is_file()), files[0])
 
     def html_files(self) -> list[str]:
         site = self.built.site
@@ -257,13 +284,12 @@ def check_records(report: Report, built: Built, expected: dict[str, Any]) -> Non
     patterns = expected.get("warnings", [])
     for pattern in patterns:
         hits = [w for w in warnings if re.search(pattern, w)]
-        if len(hits) != 1:
-            if hits:
-                what, shown = f"matches {len(hits)} warnings (one expected)", hits
-            else:
-                what, shown = "matches no warning; the warnings", warnings
-            found = "\n      ".join(shown) or "(none at all)"
-            report.fail("log", f"warning /{pattern}/", f"{what}:\n      {found}")
+        if not hits:
+            found = "no warning of the build does" if warnings else "the build gave no warning at all"
+            report.fail("log", f"warning /{pattern}/", f"expected once; {found}")
+        elif len(hits) > 1:
+            shown = "\n      ".join(hits)
+            report.fail("log", f"warning /{pattern}/", f"expected once, matches {len(hits)}:\n      {shown}")
     for message in warnings:
         if not any(re.search(p, message) for p in patterns):
             report.fail("log", "unexpected warning", message)
@@ -275,12 +301,13 @@ def check_records(report: Report, built: Built, expected: dict[str, Any]) -> Non
 
 def check_page(report: Report, site: Site, page: str, checks: dict[str, Any]) -> None:
     where = f"page {page!r}"
-    file = page_file(page, site.style)
-    body = site.article(file)
+    file = site.page_file(page)
+    body = site.article(file) if checks.get("scope", "article") == "article" else site.body(file)
     if body is None:
         top = page.split("/")[0]
         near = [f for f in site.html_files() if f.split("/")[0] == top][:12] or site.html_files()[:12]
-        report.fail(where, "exists", f"no {file} in the site; pages there: {near}")
+        tried = " or ".join(page_files(page, site.style))
+        report.fail(where, "exists", f"no {tried} in the site; pages there: {near}")
         return
     text = visible_text(body)
     html = body.html or ""
@@ -295,6 +322,15 @@ def check_page(report: Report, site: Site, page: str, checks: dict[str, Any]) ->
     for needle in checks.get("lacks", []):
         if (at := text.find(squash(needle))) >= 0:
             report.fail(where, f"lacks {needle!r}", f"found: …{text[max(0, at - 60):at + 120]}…")
+    at = 0
+    for needle in checks.get("order", []):
+        pos = text.find(squash(needle), at)
+        if pos < 0:
+            before = text.find(squash(needle))
+            where_else = f"it is at {before}, before {at}" if before >= 0 else "it is not in the text"
+            report.fail(where, f"order {needle!r}", f"not after the previous item ({where_else}): {short(text, 400)}")
+            break
+        at = pos + len(squash(needle))
     for needle in checks.get("html_contains", []):
         if needle not in html:
             report.fail(where, f"html_contains {needle!r}", f"not in the HTML: {around(html, needle)}")
@@ -303,7 +339,7 @@ def check_page(report: Report, site: Site, page: str, checks: dict[str, Any]) ->
             report.fail(where, f"html_lacks {needle!r}", f"found: …{html[max(0, at - 80):at + 160]}…")
     for selector, want in checks.get("count", {}).items():
         nodes = body.css(selector)
-        if len(nodes) != want:
+        if not count_holds(want, len(nodes)):
             sample = [short(n.html or "", 120) for n in nodes[:4]]
             report.fail(where, f"count {selector!r}", f"expected {want}, found {len(nodes)} {sample}")
     ids = {n.attributes.get("id") or "" for n in body.css("[id]")}
@@ -332,27 +368,45 @@ def _target_file(path: str) -> str:
 
 def check_link(report: Report, site: Site, page: str, file: str, body: LexborNode,
                link: dict[str, Any]) -> None:
-    where, text = f"page {page!r}", squash(link["text"])
-    check = f"link {link['text']!r} → {link['to']}" + (f"#{link['fragment']}" if "fragment" in link else "")
-    want = link["to"] if link.get("file") else page_file(link["to"], site.style)
+    where = f"page {page!r}"
+    label = repr(link["text"]) if "text" in link else "(any text)"
+    check = f"link {label} → {link['to']}" + (f"#{link['fragment']}" if "fragment" in link else "")
+    want = link["to"] if link.get("file") else site.page_file(link["to"])
     want_fragment = link.get("fragment", "")
-    anchors = [a for a in body.css("a") if visible_text(a) == text]
-    if not anchors:
-        first = text.split(" ")[0].lower()
-        similar = sorted({visible_text(a) for a in body.css("a") if first in visible_text(a).lower()})
-        report.fail(where, check, f"no <a> with this text; similar: {similar[:10]}")
-        return
-    landed = [(a, *follow(file, a.attributes.get("href") or "")) for a in anchors]
-    landed = [(a, _target_file(path), fragment) for a, path, fragment in landed]
-    good = [(a, p, f) for a, p, f in landed if (p, f) == (want, want_fragment)]
-    every = link.get("match", "every") == "every"
-    if not good or (every and len(good) != len(landed)):
-        found = [f"{p}#{f}" if f else p for _, p, f in landed if (p, f) != (want, want_fragment)]
-        report.fail(where, check, f"<a> with this text lead to {found}")
-        return
+
+    def lands(target: tuple[str, str]) -> bool:
+        return target[0] == want and want_fragment in ("*", target[1])
+
+    def leads(a: LexborNode) -> tuple[str, str]:
+        path, fragment = follow(file, a.attributes.get("href") or "")
+        return _target_file(path), fragment
+
+    def shown(target: tuple[str, str]) -> str:
+        return f"{target[0]}#{target[1]}" if target[1] else target[0]
+
+    if "text" in link:
+        text = squash(link["text"])
+        anchors = [a for a in body.css("a[href]") if visible_text(a) == text]
+        if not anchors:
+            first = text.split(" ")[0].lower()
+            similar = sorted({visible_text(a) for a in body.css("a") if first in visible_text(a).lower()})
+            report.fail(where, check, f"no <a> with this text; similar: {similar[:10]}")
+            return
+        targets = [leads(a) for a in anchors]
+        every = link.get("match", "every") == "every"
+        if not any(map(lands, targets)) or (every and not all(map(lands, targets))):
+            report.fail(where, check, f"<a> with this text lead to {[shown(t) for t in targets]}")
+            return
+    else:
+        # no text given: some <a> leads there
+        targets = [leads(a) for a in body.css("a[href]") if internal(a.attributes.get("href") or "")]
+        if not any(map(lands, targets)):
+            near = sorted({shown(t) for t in targets if t[0] == want}) or sorted({t[0] for t in targets})
+            report.fail(where, check, f"no <a> leads there; it links to: {near[:20]}")
+            return
     if not (site.built.site / want).is_file():
         report.fail(where, check, f"{want} is not in the site")
-    elif want_fragment and want.endswith(".html"):
+    elif want_fragment not in ("", "*") and want.endswith(".html"):
         target = site.article(want)
         if target is None or target.css_first(f'[id="{want_fragment}"]') is None:
             report.fail(where, check, f"#{want_fragment} is no id on {want}")
@@ -372,8 +426,9 @@ def check_image(report: Report, site: Site, page: str, file: str, body: LexborNo
 def check_site(report: Report, site: Site, expected: dict[str, Any]) -> None:
     root = site.built.site
     for page in expected.get("absent", []):
-        if (root / page_file(page, site.style)).exists():
-            report.fail(f"page {page!r}", "absent", f"{page_file(page, site.style)} was built")
+        for built in page_files(page, site.style):
+            if (root / built).exists():
+                report.fail(f"page {page!r}", "absent", f"{built} was built")
     for name in expected.get("files", []):
         if not (root / name).is_file():
             near = sorted(p.name for p in (root / name).parent.glob("*"))[:12] if (root / name).parent.is_dir() else []
@@ -399,9 +454,11 @@ def check_site(report: Report, site: Site, expected: dict[str, Any]) -> None:
                 report.fail(f"file {name!r}", f"no raw {raw!r} in prose", f"found: …{prose[max(0, at - 60):at + 100]}…")
     allowed = expected.get("broken_links", [])
     problems = [str(p) for p in check_links(root).problems]
-    for problem in problems:
-        if not any(re.search(a, problem) for a in allowed):
-            report.fail("site", "broken link", problem)
+    unexpected = [p for p in problems if not any(re.search(a, p) for a in allowed)]
+    for problem in unexpected[:6]:
+        report.fail("site", "broken link", problem)
+    if len(unexpected) > 6:
+        report.fail("site", "broken link", f"… and {len(unexpected) - 6} more")
     for pattern in allowed:
         if not any(re.search(pattern, p) for p in problems):
             report.fail("site", f"broken link /{pattern}/", "no broken link matches (fixed? then drop it)")
@@ -441,6 +498,12 @@ def check_nav(report: Report, site: Site, expected: dict[str, list[str]]) -> Non
             report.fail("sidebar", f"lacks {unwanted!r}", f"entries: {entries}")
 
 
+def internal(href: str) -> bool:
+    """Whether a link stays in the site (no scheme, not protocol-relative)."""
+    href = href.strip()
+    return bool(href) and not urlsplit(href).scheme and not href.startswith("//")
+
+
 def _ancestors(node: LexborNode) -> Iterator[LexborNode]:
     parent = node.parent
     while parent is not None:
@@ -456,7 +519,7 @@ def reachable(site: Site) -> set[str]:
         tree = site.tree(current)
         for a in [] if tree is None else tree.css("a[href]"):
             href = (a.attributes.get("href") or "").strip()
-            if not href or urlsplit(href).scheme or href.startswith("//"):
+            if not internal(href):
                 continue
             target = _target_file(follow(current, href)[0])
             if target.endswith(".html") and target not in seen and (site.built.site / target).is_file():
@@ -474,6 +537,15 @@ def check_vault_unchanged(report: Report, original: Path, copy: Path) -> None:
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     if changed:
         report.fail("vault", "left unchanged", f"the build changed or added {changed[:10]}")
+
+
+def check_nothing_from_beside(report: Report, beside: Path, site: Path) -> None:
+    """Nothing outside the vault is read: no site file has the bytes of a file beside it."""
+    outside = {p.read_bytes(): p.relative_to(beside).as_posix() for p in beside.rglob("*") if p.is_file()}
+    for path in site.rglob("*"):
+        if path.is_file() and (name := outside.get(path.read_bytes())):
+            report.fail("site", "nothing read from outside the vault",
+                        f"{path.relative_to(site).as_posix()} is the file {name} from beside the vault")
 
 
 # -- the test -------------------------------------------------------------------------------------
@@ -504,8 +576,13 @@ def test_case(case: str, style: str, tmp_path: Path) -> None:
 
     vault = tmp_path / "vault"
     shutil.copytree(folder / "vault", vault, symlinks=True)
+    if (folder / "beside").is_dir():  # files next to the vault, that the build must not read
+        shutil.copytree(folder / "beside", tmp_path, dirs_exist_ok=True)
     options: dict[str, Any] = {"plugin": expected.get("plugin"), "extra": expected.get("mkdocs")}
-    built = build_vault(vault, tmp_path / "out", use_directory_urls=style == "directory", **options)
+    try:
+        built = build_vault(vault, tmp_path / "out", use_directory_urls=style == "directory", **options)
+    except Exception:  # a traceback is a failure of its own; the rest cannot be checked
+        pytest.fail(f"case {case} [{style} URLs]: the build raised\n{traceback.format_exc()}", pytrace=False)
 
     report = Report(case, style)
     if built.aborted:
@@ -516,6 +593,8 @@ def test_case(case: str, style: str, tmp_path: Path) -> None:
         check_page(report, site, page, checks or {})
     check_site(report, site, expected)
     check_vault_unchanged(report, folder / "vault", vault)
+    if (folder / "beside").is_dir():
+        check_nothing_from_beside(report, folder / "beside", built.site)
     if expected.get("strict") and style == STYLES[expected.get("url_styles", "both")][0]:
         strict = build_vault(vault, tmp_path / "strict", use_directory_urls=style == "directory",
                              strict=True, **options)
