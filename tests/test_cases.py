@@ -9,6 +9,7 @@ and what the build produced instead, so that one run shows all that is wrong."""
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import shutil
@@ -310,7 +311,7 @@ def check_page(report: Report, site: Site, page: str, checks: dict[str, Any]) ->
         report.fail(where, "exists", f"no {tried} in the site; pages there: {near}")
         return
     text = visible_text(body)
-    html = body.html or ""
+    markup = body.html or ""
     if "title" in checks:
         h1 = body.css_first("h1")
         found = visible_text(h1) if h1 is not None else None
@@ -332,11 +333,11 @@ def check_page(report: Report, site: Site, page: str, checks: dict[str, Any]) ->
             break
         at = pos + len(squash(needle))
     for needle in checks.get("html_contains", []):
-        if needle not in html:
-            report.fail(where, f"html_contains {needle!r}", f"not in the HTML: {around(html, needle)}")
+        if needle not in markup:
+            report.fail(where, f"html_contains {needle!r}", f"not in the HTML: {around(markup, needle)}")
     for needle in checks.get("html_lacks", []):
-        if (at := html.find(needle)) >= 0:
-            report.fail(where, f"html_lacks {needle!r}", f"found: …{html[max(0, at - 80):at + 160]}…")
+        if (at := markup.find(needle)) >= 0:
+            report.fail(where, f"html_lacks {needle!r}", f"found: …{markup[max(0, at - 80):at + 160]}…")
     for selector, want in checks.get("count", {}).items():
         nodes = body.css(selector)
         if not count_holds(want, len(nodes)):
@@ -467,7 +468,8 @@ def check_site(report: Report, site: Site, expected: dict[str, Any]) -> None:
 def check_search(report: Report, site: Site, expected: dict[str, list[str]]) -> None:
     docs = site.built.search_index()["docs"]
     entries = [
-        (d["location"], squash(TAG.sub("", f"{d.get('title', '')} {d.get('text', '')}"))) for d in docs
+        (d["location"], squash(html.unescape(TAG.sub("", f"{d.get('title', '')} {d.get('text', '')}"))))
+        for d in docs
     ]
     for needle in expected.get("contains", []):
         if not any(squash(needle) in text for _, text in entries):
