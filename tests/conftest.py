@@ -22,6 +22,8 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CASES = Path(__file__).resolve().parent / "cases"
+"""Case folders `<case>/{vault/, expected.yml}`, run by test_cases.py (see cases/README.md)."""
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "customer-meeting-note.md"
 MAKE_VAULT = SHARED / "bench" / "make_vault.py"

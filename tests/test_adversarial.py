@@ -32,7 +32,7 @@ from adversarial import (
     readme,
     write_adversarial_vault,
 )
-from conftest import FIXTURES, ROOT, build_project, build_vault
+from conftest import CASES, FIXTURES, ROOT, build_project, build_vault
 from linkcheck import check_links
 from privacy_audit import (
     BuildLog,
@@ -452,12 +452,13 @@ def _build_and_audit(job: tuple[str, Path, Path, bool]) -> list[Finding]:
 
 
 def test_every_fixture_build_passes_the_audit(tmp_path: Path) -> None:
-    """The sample vault and each tests/fixtures/<case>/vault, under both URL styles: nothing of
-    a note the plugin leaves out (its phrases, title, would-be page) and no script from the
-    vault's text in the site."""
+    """The sample vault, each tests/fixtures/<case>/vault and each tests/cases/<case>/vault,
+    under both URL styles: nothing of a note the plugin leaves out (its phrases, title,
+    would-be page) and no script from the vault's text in the site."""
     vaults = [
         ("sample vault", ROOT / "docs_src"),
         *((p.parent.name, p) for p in sorted(FIXTURES.glob("*/vault"))),
+        *((f"case {p.parent.name}", p) for p in sorted(CASES.glob("*/vault"))),
     ]
     jobs = [
         (name, vault, tmp_path / f"{i}-{style}", style)
