@@ -28,7 +28,6 @@ from __future__ import annotations
 import html
 import logging
 import os
-import posixpath
 import re
 import stat
 import unicodedata
@@ -36,8 +35,8 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from typing import Any, NamedTuple
+from urllib.parse import unquote
 
 import pathspec
 import yaml
@@ -157,13 +156,13 @@ def _vault_markdown(vault: Path) -> Iterable[tuple[str, str, str | None]]:
                 continue
             full = os.path.join(dirpath, name)
             rel = Path(os.path.relpath(full, vault)).as_posix()
-            real = os.path.realpath(full)
+            real = os.path.realpath(full) if os.path.islink(full) else os.path.join(real_dir, name)
             inside = real == root or real.startswith(root + os.sep)
             yield rel, full, (Path(os.path.relpath(real, root)).as_posix() if inside else None)
 
 
 def _read_note(
-    full: str, rel: str, real_rel: str | None, spec: pathspec.PathSpec, private: frozenset[str]
+    full: str, rel: str, real_rel: str | None, spec: pathspec.GitIgnoreSpec, private: frozenset[str]
 ) -> NoteScan:
     if real_rel is None:
         return NoteScan(rel, False, "outside")
@@ -231,13 +230,16 @@ def split_frontmatter(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _frontmatter(source: str | None) -> dict[str, Any] | None:
     """The frontmatter with case-folded keys, `{}` when there is none, None when unreadable
     (bad YAML, not a mapping, or two keys that differ only in case)."""
     if source is None:
         return {}
     try:
-        data = yaml.safe_load(source)
+        data = yaml.load(source, Loader=_YAML_LOADER)
     except yaml.YAMLError:
         return None
     if data is None:
@@ -302,9 +304,11 @@ _FOOTNOTE_DEFINITION = re.compile(r"^[ \t]{0,3}\[\^[^\]]+\]:[ \t]*(.*)$")
 _BLOCK_ID = re.compile(r"(?:^|[ \t])\^[\w-]+[ \t]*$")
 # Obsidian Tasks' field signifiers (due, scheduled, start, done, created, cancelled, priority,
 # recurrence, id, depends on, on completion): a task's description ends at the first.
-_TASK_FIELD = re.compile("[\U0001f4c5\U0001f4c6\U0001f5d3\u23f3\U0001f6eb\u2705\u2795\u274c"
-                         "\U0001f53a\u23eb\U0001f53c\U0001f53d\u23ec\U0001f501\U0001f194"
-                         "\u26d4\U0001f3c1]")
+_TASK_FIELD = re.compile(
+    "[\U0001f4c5\U0001f4c6\U0001f5d3\u23f3\U0001f6eb\u2705\u2795\u274c"
+    "\U0001f53a\u23eb\U0001f53c\U0001f53d\u23ec\U0001f501\U0001f194"
+    "\u26d4\U0001f3c1]"
+)
 _OWNER = re.compile(r"(?<![\w@])@[\w.-]+")
 _ATTRIBUTE_LIST = re.compile(
     r"\{:[^{}\n]*\}"
@@ -316,7 +320,9 @@ _ATTRIBUTE_LIST = re.compile(
 _NOT_PROSE = re.compile(
     r"""
       \x00
-    | (?P<attributes>\{[^{}\n]*\})                          # attribute list? (see above)
+    | (?:"""
+    + _ATTRIBUTE_LIST.pattern
+    + r""")                # attribute list
     | !?\[\[[^\[\]\n]*\]\]                                  # wikilink, embed
     | !?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]                   # Markdown link or image:
       \((?:<[^>\n]*>|[^()\n]*(?:\([^()\n]*\)[^()\n]*)*)\)  #   its URL and title
@@ -441,10 +447,11 @@ def prose_runs(body: str) -> Prose:
         prose.literal_brackets |= bool(re.search(r"\[\[(?![^\n]*\]\])", block))
 
         def not_prose(match: re.Match[str]) -> str:
-            if match.group("attributes"):
-                return SEP if _ATTRIBUTE_LIST.fullmatch(match.group()) else match.group()
             if match.group("shortcut"):
-                return SEP if match.group("label").strip().casefold() in references else match.group()
+                label = match.group("label")
+                if label.strip().casefold() in references:
+                    return SEP
+                return "[" + _NOT_PROSE.sub(not_prose, label) + "]"
             if match.group("tag"):
                 prose.tags.add(match.group("tag")[1:].casefold())
             return SEP
@@ -537,7 +544,16 @@ def _blocks(lines: list[str | None]) -> Iterable[str]:
     yield from flush()
 
 
-_EMPHASIS = re.compile(r"\*+|==|~~|(?<![^\W_])_+|_+(?![^\W_])")
+_UNDERSCORES = re.compile(r"_+")
+
+
+def _edge_underscores(match: re.Match[str]) -> str:
+    """`_` at a word's edge is emphasis; inside a word (`snake_case`) it is a letter."""
+    text, start, end = match.string, match.start(), match.end()
+    inside = start > 0 and text[start - 1].isalnum() and end < len(text) and text[end].isalnum()
+    return match.group() if inside else ""
+
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -545,7 +561,10 @@ def normalise(text: str) -> str:
     """Text as both sides are compared: NFC, emphasis marks (`*`, `_` at a word's edge,
     `==`, `~~`) removed, whitespace collapsed."""
     text = unicodedata.normalize("NFC", text)
-    return _SPACE.sub(" ", _EMPHASIS.sub("", text)).strip()
+    text = text.replace("*", "").replace("==", "").replace("~~", "")
+    if "_" in text:
+        text = _UNDERSCORES.sub(_edge_underscores, text)
+    return _SPACE.sub(" ", text).strip()
 
 
 _CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
@@ -597,6 +616,8 @@ def chunks(run: str) -> list[str]:
 
 LINK_ATTRIBUTES = ("href", "src", "poster", "data")
 NAVIGATION_TAGS = {"a", "area"}
+# A space goes before each block-level tag, so that the text of `<p>a</p><p>b</p>` and of
+# `a<br>b` is "a b"; inline tags (`<em>`) add none.
 _BLOCK_TAG = re.compile(
     r"<(?=/?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|br|hr|td|th|tr|table|thead|tbody|blockquote|pre"
     r"|details|summary|section|article|aside|header|footer|nav|figure|figcaption|img|label"
@@ -624,25 +645,57 @@ class PageScan:
     collapsed."""
 
 
+class Resolved(NamedTuple):
+    """A link of a page, resolved: the site file it names (None: none) and its fragment."""
+
+    tag: str
+    attribute: str
+    url: str
+    file: str | None
+    fragment: str
+
+
 @dataclass
 class SiteScan:
     site: Path
     files: set[str]
     pages: dict[str, PageScan]
+    _targets: dict[tuple[str, str], tuple[str | None, str] | None] = field(default_factory=dict)
+    _resolved: dict[str, list[Resolved]] = field(default_factory=dict)
+
+    def links(self, page: str) -> list[Resolved]:
+        """The relative links of a page, resolved (external ones left out), once per page."""
+        found = self._resolved.get(page)
+        if found is None:
+            found = []
+            for tag, attribute, url in self.pages[page].links:
+                target = self.target(page, url)
+                if target is not None:
+                    found.append(Resolved(tag, attribute, url, *target))
+            self._resolved[page] = found
+        return found
 
     def target(self, page: str, url: str) -> tuple[str | None, str] | None:
         """Where a URL on `page` leads: (the site file, or None when it names none;
         fragment), or None for an external URL. As a static host serves the site: a folder
         URL is its index.html, a folder named without its slash too (hosts redirect), the
         path percent-decoded, the query string dropped."""
-        parts = urlsplit(url)
-        if (parts.scheme and len(parts.scheme) > 1) or url.startswith("//"):
+        if not url or url.startswith("#"):
+            return page, unquote(url[1:])
+        # Pages of one folder share their sidebar's links: resolve each (folder, URL) once.
+        key = (page.rpartition("/")[0], url)
+        if key not in self._targets:
+            self._targets[key] = self._target(key[0], url)
+        return self._targets[key]
+
+    def _target(self, folder: str, url: str) -> tuple[str | None, str] | None:
+        if _SCHEME.match(url) or url.startswith("//"):
             return None
-        path = unquote(parts.path)
-        fragment = unquote(parts.fragment)
-        if not path:
-            return page, fragment
-        segments = [] if path.startswith("/") else page.split("/")[:-1]
+        path, _, fragment = url.partition("#")
+        path = path.partition("?")[0]
+        if "%" in path or "%" in fragment:
+            path, fragment = unquote(path), unquote(fragment)
+        segments = [] if path.startswith("/") or not folder else folder.split("/")
         for segment in path.split("/"):
             if segment == "..":
                 if not segments:
@@ -656,6 +709,10 @@ class SiteScan:
         else:
             candidates = [resolved, f"{resolved}/index.html"]
         return next((c for c in candidates if c in self.files), None), fragment
+
+
+# A scheme of two letters or more (one letter is a Windows drive, C:\\, not a scheme).
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 
 
 _SCANS: dict[str, tuple[object, SiteScan]] = {}
@@ -689,7 +746,11 @@ def _scan_page(path: Path, rel: str) -> PageScan:
     source = data.decode("utf-8", errors="replace")
     # A space before each block-level tag, so that the text of `<p>a</p><p>b</p>` and of
     # `a<br>b` is "a b"; inline tags (`<em>`) add none.
-    tree = LexborHTMLParser(_BLOCK_TAG.sub(" <", source))
+    start = source.find("<article")
+    end = source.rfind("</article>")
+    if 0 <= start < end:  # the theme's chrome around the article needs no spaces
+        source = source[:start] + _BLOCK_TAG.sub(" <", source[start:end]) + source[end:]
+    tree = LexborHTMLParser(source)
     links: list[tuple[str, str, str]] = []
     seen: set[int] = set()
     for node in tree.css("[href], [src], [srcset], [poster], object[data]"):
@@ -697,13 +758,14 @@ def _scan_page(path: Path, rel: str) -> PageScan:
             continue
         seen.add(node.mem_id)
         attrs = node.attributes
+        tag = node.tag or ""
         for attribute in LINK_ATTRIBUTES:
             value = attrs.get(attribute)
-            if value is not None and (attribute != "data" or node.tag == "object"):
-                links.append((node.tag, attribute, value.strip()))
+            if value is not None and (attribute != "data" or tag == "object"):
+                links.append((tag, attribute, value.strip()))
         for candidate in (attrs.get("srcset") or "").split(","):
             if candidate.strip():
-                links.append((node.tag, "srcset", candidate.split()[0]))
+                links.append((tag, "srcset", candidate.split()[0]))
     ids = {node.attributes.get("id") or "" for node in tree.css("[id]")}
     ids |= {node.attributes.get("name") or "" for node in tree.css("a[name]")}
     edit_source = None
@@ -746,7 +808,9 @@ def note_pages(
     by_source: dict[str, list[str]] = {}
     for page in scan.pages.values():
         if page.edit_source is not None:
-            by_source.setdefault(unicodedata.normalize("NFC", page.edit_source), []).append(page.path)
+            by_source.setdefault(unicodedata.normalize("NFC", page.edit_source), []).append(
+                page.path
+            )
     pages: dict[str, list[str]] = {}
     missing: list[Finding] = []
     for path, note in notes.items():
@@ -771,176 +835,218 @@ class ProseResult:
         return 100.0 * self.kept / self.total if self.total else 100.0
 
 
-def prose_check(
-    vault: Path,
-    site: Path,
-    records: Sequence[logging.LogRecord] = (),
-    *,
-    exclude: str | Iterable[str] = (),
-    private_tags: Iterable[str] = PRIVATE_TAGS,
-) -> ProseResult:
-    """(a) with its figures: chunks kept of all chunks, one finding per note that lost any."""
-    notes = read_vault(vault, exclude, private_tags)
-    scan = scan_site(site)
-    pages, missing = note_pages(notes, scan)
-    result = ProseResult(findings=list(missing))
-    for path, page_paths in sorted(pages.items()):
-        texts = [scan.pages[p].text for p in page_paths]
-        lost: list[str] = []
-        total = 0
-        for run in notes[path].runs:
-            for chunk in chunks(run):
-                total += 1
-                if not any(chunk in text for text in texts):
-                    lost.append(chunk)
-        result.total += total
-        result.kept += total - len(lost)
-        if lost:
-            shown = "; ".join(repr(c) for c in lost[:8]) + (" …" if len(lost) > 8 else "")
-            result.findings.append(
-                Finding(
-                    "lost",
-                    f"{path} → {page_paths[0]}",
-                    f"{total - len(lost)}/{total} chunks kept "
-                    f"({100 * (total - len(lost)) / total:.1f}%); lost {len(lost)}: {shown}",
+_HIGHLIGHT = re.compile(r"(?<!=)==(?=[^\s=])[^=\n]*?(?<=[^\s=])==(?!=)")
+# `path:line: message` or `path:line:col: message`, after the plugin logger's `name: ` prefix.
+_LOCATED = re.compile(r"^(?:[\w.-]+: )?(?P<path>[^:\n]*?[^:\s]):(?P<line>\d+)(?::\d+)?: \S")
+
+
+class Gauntlet:
+    """One build, read once: the vault's notes, the site's pages, the log; each oracle a
+    method returning its findings."""
+
+    def __init__(
+        self,
+        vault: Path,
+        site: Path,
+        records: Sequence[logging.LogRecord] = (),
+        *,
+        exclude: str | Iterable[str] = (),
+        private_tags: Iterable[str] = PRIVATE_TAGS,
+    ) -> None:
+        self.vault = Path(vault)
+        self.notes = read_vault(self.vault, exclude, private_tags)
+        self.scan = scan_site(Path(site))
+        self.records = list(records)
+        self.pages, self.missing = note_pages(self.notes, self.scan)
+
+    def prose(self) -> ProseResult:
+        """(a) with its figures: chunks kept of all chunks, one finding per note that lost
+        any (and one per published note that no page names)."""
+        result = ProseResult(findings=list(self.missing))
+        for path, page_paths in sorted(self.pages.items()):
+            texts = [self.scan.pages[p].text for p in page_paths]
+            lost: list[str] = []
+            total = 0
+            for run in self.notes[path].runs:
+                for chunk in chunks(run):
+                    total += 1
+                    if not any(chunk in text for text in texts):
+                        lost.append(chunk)
+            result.total += total
+            result.kept += total - len(lost)
+            if lost:
+                shown = "; ".join(repr(c) for c in lost[:8]) + (" …" if len(lost) > 8 else "")
+                result.findings.append(
+                    Finding(
+                        "lost",
+                        f"{path} → {page_paths[0]}",
+                        f"{total - len(lost)}/{total} chunks kept "
+                        f"({100 * (total - len(lost)) / total:.1f}%); lost {len(lost)}: {shown}",
+                    )
                 )
-            )
-    return result
+        return result
+
+    def lost(self) -> list[Finding]:
+        """(a) Every chunk of plain prose of every published note is in the text of its page."""
+        return self.prose().findings
+
+    def broken(self) -> list[Finding]:
+        """(b) Every relative href/src lands on a file of the site, every fragment on an id."""
+        findings = []
+        for page in self.scan.pages.values():
+            for link in self.scan.links(page.path):
+                shown = f"<{link.tag} {link.attribute}={link.url!r}>"
+                if link.file is None:
+                    findings.append(Finding("broken", page.path, f"{shown} names no file"))
+                    continue
+                fragment = link.fragment
+                if not fragment or fragment.casefold() == "top" or fragment.startswith(":~:"):
+                    continue
+                target = self.scan.pages.get(link.file)
+                if target is not None and fragment not in target.ids:
+                    findings.append(
+                        Finding("broken", page.path, f"{shown}: no id {fragment!r} on {link.file}")
+                    )
+        return findings
+
+    def raw(self) -> list[Finding]:
+        """(c) No attribute list, `%%`, `==highlight==` or unescaped `[[` in any article's
+        visible text (outside code, pre, kbd, script, style)."""
+        literal = {
+            page
+            for path, page_paths in self.pages.items()
+            if self.notes[path].literal_brackets
+            for page in page_paths
+        }
+        findings = []
+        for page in self.scan.pages.values():
+            text = page.visible
+            hits = [("attribute list", m) for m in _ATTRIBUTE_LIST.finditer(text)]
+            hits += [("%%", m) for m in re.finditer("%%", text)]
+            hits += [("==highlight==", m) for m in _HIGHLIGHT.finditer(text)]
+            if page.path not in literal:
+                hits += [("[[", m) for m in re.finditer(r"\[\[", text)]
+            for what, m in sorted(hits, key=lambda h: h[1].start()):
+                context = text[max(0, m.start() - 40) : m.end() + 40].strip()
+                findings.append(Finding("raw", page.path, f"{what} {m.group()!r} in …{context}…"))
+        return findings
+
+    def unreachable(self) -> list[Finding]:
+        """(d) Every published note's page can be reached from index.html by following
+        links (breadth-first over the HTML pages; the sidebar is links too)."""
+        if "index.html" not in self.scan.pages:
+            return [Finding("unreachable", "index.html", "the site has no home page")]
+        reached = {"index.html"}
+        queue = deque(["index.html"])
+        while queue:
+            for link in self.scan.links(queue.popleft()):
+                if link.tag not in NAVIGATION_TAGS or link.attribute != "href":
+                    continue
+                if link.file in self.scan.pages and link.file not in reached:
+                    reached.add(link.file)
+                    queue.append(link.file)
+        return [
+            Finding("unreachable", path, f"{page_paths[0]} is linked from no reachable page")
+            for path, page_paths in sorted(self.pages.items())
+            if not reached.intersection(page_paths)
+        ]
+
+    def heavy(self) -> list[Finding]:
+        """(e) No HTML page over 1 MB."""
+        return [
+            Finding("heavy", page.path, f"{page.size:,} bytes (over {MAX_PAGE_BYTES:,})")
+            for page in self.scan.pages.values()
+            if page.size > MAX_PAGE_BYTES
+        ]
+
+    def log(self) -> list[Finding]:
+        """(f) No traceback in the log, and every warning names a file of the vault and a
+        line (MkDocs' own configuration warnings, which have no file, excepted)."""
+        findings = []
+        for record in self.records:
+            message = record.getMessage()
+            first = message.splitlines()[0] if message else ""
+            if record.exc_info or record.exc_text or "Traceback (most recent call" in message:
+                findings.append(Finding("log", record.name, f"traceback: {first}"))
+                continue
+            if record.levelno < logging.WARNING or record.name.startswith("mkdocs.config"):
+                continue
+            located = _LOCATED.match(message)
+            if located is None:
+                what = f"warning without path:line: {first}"
+            elif int(located.group("line")) < 1:
+                what = f"warning at line 0: {first}"
+            elif not os.path.lexists(self.vault / located.group("path")):
+                what = f"warning names no file of the vault: {first}"
+            else:
+                continue
+            findings.append(Finding("log", record.name, what))
+        return findings
+
+    def report(self) -> Report:
+        """Every oracle's findings, with the figures of a summary line."""
+        prose = self.prose()
+        findings = {"lost": prose.findings}
+        findings.update((name, getattr(self, name)()) for name in ORACLES if name != "lost")
+        sizes = [(p.path, p.size) for p in self.scan.pages.values()]
+        return Report(
+            findings,
+            pages=len(self.scan.pages),
+            notes=sum(n.published for n in self.notes.values()),
+            kept=prose.kept,
+            total=prose.total,
+            largest=max(sizes, key=lambda x: x[1], default=("-", 0)),
+            warnings=sum(r.levelno >= logging.WARNING for r in self.records),
+        )
 
 
 def nothing_lost(
     vault: Path, site: Path, records: Sequence[logging.LogRecord] = (), **options: Any
 ) -> list[Finding]:
     """(a) Every chunk of plain prose of every published note is in the text of its page."""
-    return prose_check(vault, site, records, **options).findings
+    return Gauntlet(vault, site, records, **options).lost()
+
+
+def prose_check(
+    vault: Path, site: Path, records: Sequence[logging.LogRecord] = (), **options: Any
+) -> ProseResult:
+    """(a) with its figures (chunks kept of all chunks)."""
+    return Gauntlet(vault, site, records, **options).prose()
 
 
 def nothing_broken(
     vault: Path, site: Path, records: Sequence[logging.LogRecord] = (), **options: Any
 ) -> list[Finding]:
     """(b) Every relative href/src lands on a file of the site, every fragment on an id."""
-    scan = scan_site(site)
-    findings = []
-    for page in scan.pages.values():
-        for tag, attribute, url in page.links:
-            target = scan.target(page.path, url)
-            if target is None:
-                continue
-            file, fragment = target
-            link = f"<{tag} {attribute}={url!r}>"
-            if file is None:
-                findings.append(Finding("broken", page.path, f"{link} names no file"))
-            elif fragment and fragment.casefold() != "top" and not fragment.startswith(":~:"):
-                target_page = scan.pages.get(file)
-                if target_page is not None and fragment not in target_page.ids:
-                    findings.append(Finding("broken", page.path, f"{link}: no id {fragment!r} on {file}"))
-    return findings
-
-
-_HIGHLIGHT = re.compile(r"(?<!=)==(?=[^\s=])[^=\n]*?(?<=[^\s=])==(?!=)")
+    return Gauntlet(vault, site, records, **options).broken()
 
 
 def nothing_raw(
-    vault: Path,
-    site: Path,
-    records: Sequence[logging.LogRecord] = (),
-    *,
-    exclude: str | Iterable[str] = (),
-    private_tags: Iterable[str] = PRIVATE_TAGS,
+    vault: Path, site: Path, records: Sequence[logging.LogRecord] = (), **options: Any
 ) -> list[Finding]:
-    """(c) No attribute list, `%%`, `==highlight==` or unescaped `[[` in any article's visible
-    text (outside code, pre, kbd, script, style)."""
-    notes = read_vault(vault, exclude, private_tags)
-    scan = scan_site(site)
-    literal = {
-        page
-        for path, page_paths in note_pages(notes, scan)[0].items()
-        if notes[path].literal_brackets
-        for page in page_paths
-    }
-    findings = []
-    for page in scan.pages.values():
-        text = page.visible
-        hits = [("attribute list", m) for m in _ATTRIBUTE_LIST.finditer(text)]
-        hits += [("%%", m) for m in re.finditer("%%", text)]
-        hits += [("==highlight==", m) for m in _HIGHLIGHT.finditer(text)]
-        if page.path not in literal:
-            hits += [("[[", m) for m in re.finditer(r"\[\[", text)]
-        for what, m in sorted(hits, key=lambda h: h[1].start()):
-            context = text[max(0, m.start() - 40) : m.end() + 40].strip()
-            findings.append(Finding("raw", page.path, f"{what} {m.group()!r} in …{context}…"))
-    return findings
+    """(c) No attribute list, `%%`, `==highlight==` or unescaped `[[` in visible text."""
+    return Gauntlet(vault, site, records, **options).raw()
 
 
 def everything_reachable(
-    vault: Path,
-    site: Path,
-    records: Sequence[logging.LogRecord] = (),
-    *,
-    exclude: str | Iterable[str] = (),
-    private_tags: Iterable[str] = PRIVATE_TAGS,
+    vault: Path, site: Path, records: Sequence[logging.LogRecord] = (), **options: Any
 ) -> list[Finding]:
-    """(d) Every published note's page can be reached from index.html by following links
-    (breadth-first over the HTML pages; the sidebar is links too)."""
-    notes = read_vault(vault, exclude, private_tags)
-    scan = scan_site(site)
-    if "index.html" not in scan.pages:
-        return [Finding("unreachable", "index.html", "the site has no home page")]
-    reached = {"index.html"}
-    queue = deque(["index.html"])
-    while queue:
-        page = scan.pages[queue.popleft()]
-        for tag, attribute, url in page.links:
-            if tag not in NAVIGATION_TAGS or attribute != "href":
-                continue
-            target = scan.target(page.path, url)
-            if target and target[0] in scan.pages and target[0] not in reached:
-                reached.add(target[0])
-                queue.append(target[0])
-    findings = []
-    for path, page_paths in sorted(note_pages(notes, scan)[0].items()):
-        if not reached & set(page_paths):
-            findings.append(Finding("unreachable", path, f"{page_paths[0]} is linked from no reachable page"))
-    return findings
+    """(d) Every published note's page can be reached from the home page by links."""
+    return Gauntlet(vault, site, records, **options).unreachable()
 
 
 def no_heavy_page(
     vault: Path, site: Path, records: Sequence[logging.LogRecord] = (), **options: Any
 ) -> list[Finding]:
     """(e) No HTML page over 1 MB."""
-    return [
-        Finding("heavy", page.path, f"{page.size:,} bytes (over {MAX_PAGE_BYTES:,})")
-        for page in scan_site(site).pages.values()
-        if page.size > MAX_PAGE_BYTES
-    ]
-
-
-# `path:line: message` or `path:line:col: message`, after the plugin logger's `name: ` prefix.
-_LOCATED = re.compile(r"^(?:[\w.-]+: )?(?P<path>[^:\n]*?[^:\s]):(?P<line>\d+)(?::\d+)?: \S")
+    return Gauntlet(vault, site, records, **options).heavy()
 
 
 def honest_log(
     vault: Path, site: Path, records: Sequence[logging.LogRecord] = (), **options: Any
 ) -> list[Finding]:
-    """(f) No traceback in the log, and every warning names a file of the vault and a line
-    (MkDocs' own configuration warnings, which have no file, excepted)."""
-    findings = []
-    for record in records:
-        message = record.getMessage()
-        first = message.splitlines()[0] if message else ""
-        if record.exc_info or record.exc_text or "Traceback (most recent call last)" in message:
-            findings.append(Finding("log", record.name, f"traceback: {first}"))
-            continue
-        if record.levelno < logging.WARNING or record.name.startswith("mkdocs.config"):
-            continue
-        located = _LOCATED.match(message)
-        if located is None:
-            findings.append(Finding("log", record.name, f"warning without path:line: {first}"))
-        elif int(located.group("line")) < 1:
-            findings.append(Finding("log", record.name, f"warning at line 0: {first}"))
-        elif not os.path.lexists(Path(vault) / located.group("path")):
-            findings.append(Finding("log", record.name, f"warning names no file of the vault: {first}"))
-    return findings
+    """(f) No traceback in the log; every warning names a file of the vault and a line."""
+    return Gauntlet(vault, site, records, **options).log()
 
 
 ORACLES = {
@@ -951,6 +1057,7 @@ ORACLES = {
     "heavy": no_heavy_page,
     "log": honest_log,
 }
+"""Each oracle by the name of its `Gauntlet` method (and of its key in `Report.findings`)."""
 
 
 @dataclass
@@ -979,29 +1086,7 @@ class Report:
 
 
 def run_oracles(
-    vault: Path,
-    site: Path,
-    records: Sequence[logging.LogRecord] = (),
-    *,
-    exclude: str | Iterable[str] = (),
-    private_tags: Iterable[str] = PRIVATE_TAGS,
+    vault: Path, site: Path, records: Sequence[logging.LogRecord] = (), **options: Any
 ) -> Report:
-    """Run every oracle on one build."""
-    options = {"exclude": exclude, "private_tags": tuple(private_tags)}
-    prose = prose_check(vault, site, records, **options)
-    findings = {"lost": prose.findings}
-    for name, oracle in ORACLES.items():
-        if name != "lost":
-            findings[name] = oracle(vault, site, records, **options)
-    scan = scan_site(site)
-    largest = max(((p.path, p.size) for p in scan.pages.values()), key=lambda x: x[1], default=("-", 0))
-    notes = read_vault(vault, exclude, private_tags)
-    return Report(
-        findings,
-        pages=len(scan.pages),
-        notes=sum(n.published for n in notes.values()),
-        kept=prose.kept,
-        total=prose.total,
-        largest=largest,
-        warnings=sum(r.levelno >= logging.WARNING for r in records),
-    )
+    """Run every oracle on one build (`exclude`: its exclude_docs; `private_tags`)."""
+    return Gauntlet(vault, site, records, **options).report()

@@ -10,6 +10,8 @@ A new corpus is one line in CORPORA (a folder under ../shared/corpora/); a new f
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,7 @@ import pytest
 from mkdocs.utils.yaml import yaml_load
 
 import oracles
-from conftest import FIXTURES, ROOT, SHARED, Built, build_project, build_vault
+from conftest import FIXTURES, MAKE_VAULT, ROOT, SHARED, Built, build_project, build_vault
 
 CORPORA = [
     "obsidian-help-en",
@@ -120,3 +122,30 @@ def test_no_page_over_1_mb(checked: Checked) -> None:
 
 def test_honest_log(checked: Checked) -> None:
     _assert_clean(checked, "log")
+
+
+@pytest.mark.slow
+def test_a_generated_2000_note_vault(tmp_path: Path) -> None:
+    """The oracles hold for a large vault too, and check it in seconds (one parse per page,
+    no quadratic step): make_vault.py's 2,000 notes."""
+    if not MAKE_VAULT.is_file():
+        pytest.skip(f"{MAKE_VAULT} is absent")
+    vault = tmp_path / "vault"
+    subprocess.run(
+        [sys.executable, str(MAKE_VAULT), str(vault), "--notes", "2000", "--seed", "7"],
+        check=True,
+        capture_output=True,
+    )
+    started = time.perf_counter()
+    built = build_vault(vault, tmp_path / "out", extra=oracles.edit_link_config())
+    seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    report = oracles.run_oracles(vault, built.site, built.records)
+    checking = time.perf_counter() - started
+    print("\n" + report.summary("make_vault-2000", seconds) + f", oracles {checking:.1f} s")
+    assert report.pages >= 2000 and report.total > 10_000
+    failed = {name: findings for name, findings in report.findings.items() if findings}
+    assert not failed, "\n".join(
+        f"{name}: {len(found)}\n" + "\n".join(f"  {f}" for f in found[:SHOWN])
+        for name, found in failed.items()
+    )
