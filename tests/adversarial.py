@@ -431,7 +431,14 @@ def _privacy(v: AdversarialVault, w: _Writer) -> None:
         "dot-and-excluded",
         "privacy",
         "`.obsidian/`, `.trash/`, an `exclude_docs` folder and a `draft_docs` folder are never "
-        "published; links to their notes show as text",
+        "published; links to their notes show as text (a link into an excluded or a draft "
+        "folder is a warning, as MkDocs gives one; into a dot-folder it is not)",
+        warns=(
+            _re("Links To Private.md") + r"\[\[Hidden\]\] is excluded from the site \(exclude_docs\)",
+            _re("Links To Private.md") + r"\[\[Work In Progress\]\] is excluded from the site \(draft_docs\)",
+            _re("Links To Private.md")
+            + r"\[\[Drafts/Work In Progress\]\] is excluded from the site \(draft_docs\)",
+        ),
     )
 
     names = [
@@ -758,7 +765,12 @@ def _xss(v: AdversarialVault, w: _Writer) -> None:
         "xss",
         "HTML and script in a title, type, source, participant names, an account, an alias, "
         "tags, a slug, a file name, a topic, task text, a decision, raw HTML, attr_list "
-        "attributes, a callout title, javascript: links",
+        "attributes, a callout title, javascript: links (raw HTML that names a file the vault "
+        "lacks is warned about, as a Markdown link would be)",
+        warns=(
+            _re("XSS/Html Title.md") + r"linked file x\.swf is not in the vault",
+            _re("XSS/Html Title.md") + r"linked file x is not in the vault",
+        ),
     )
 
 

@@ -419,7 +419,12 @@ def _script_findings(rel: str, tree: LexborHTMLParser, *, page: bool) -> list[Fi
             found.append(Finding("active-element", rel, _outer(node)))
     for node in tree.css("meta[http-equiv]"):
         if (node.attributes.get("http-equiv") or "").lower() == "refresh":
-            found.append(Finding("active-element", rel, _outer(node)))
+            # The plugin's own redirects (from a URL a page moved from) go to a page of the
+            # site; one to anywhere else, or to script, is not the plugin's.
+            content = node.attributes.get("content") or ""
+            url = content.split("url=", 1)[1] if "url=" in content.lower() else ""
+            if not url or _script_url(url) or re.match(r"^\s*([a-z][a-z0-9+.-]*:|//)", url, re.I):
+                found.append(Finding("active-element", rel, _outer(node)))
     for node in tree.css("*"):
         for attribute, value in node.attributes.items():
             name = attribute.lower()

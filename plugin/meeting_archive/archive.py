@@ -345,6 +345,7 @@ def _problem(ref: LinkRef, target: Target, note: Note, resolver: Resolver) -> Pr
             "markdown": "linked file",
             "image": "image",
             "reference": "linked file",
+            "html": "linked file",
         }.get(ref.kind, "link")
         if ref.kind == "wikilink" and _has_extension(ref.target):
             what = "linked file"
@@ -353,12 +354,11 @@ def _problem(ref: LinkRef, target: Target, note: Note, resolver: Resolver) -> Pr
         if guess and guess != note.path:
             message += f" (did you mean [[{_without_extension(guess)}]]?)"
         return Problem(note.path, message, line)
-    if target.kind == "withheld" and target.reason == "excluded":
+    if target.kind == "withheld" and target.reason in ("excluded", "draft"):
+        # a warning, as MkDocs gives for a link to a page excluded from the site
+        option = "exclude_docs" if target.reason == "excluded" else "draft_docs"
         return Problem(
-            note.path,
-            f"{shown} is excluded from the site (exclude_docs): shown as text",
-            line,
-            "info",
+            note.path, f"{shown} is excluded from the site ({option}): shown as text", line
         )
     if target.by_name and target.path is not None:
         return Problem(

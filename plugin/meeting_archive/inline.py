@@ -26,8 +26,11 @@ def _segments(markdown: str) -> list[tuple[str, str]]:
             out.append(("code", match.group("code")[ticks:-ticks].strip(" ") or " "))
         elif match.group("link") is not None:
             out.append(("text", obsidian.parse_wikilink(match.group("inner")).display))
-        else:
+        elif match.group("md") is not None:
             out.append(("text", match.group("mdtext")))
+        elif match.group("escape") is not None:
+            out.append(("code", match.group("escape")[1]))  # the character, as written
+        # a raw HTML tag shows nothing of itself
         position = match.end()
     out.append(("text", markdown[position:]))
     return out

@@ -12,6 +12,7 @@ behind tokens the note cannot forge (stash.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from .facts import Facts, Reads
 from .markdown_html import MarkdownEngine
 from .markup import anchor, esc, escape_md
 from .model import Entity, Note, Problem, Task
+from .properties import Properties, scalar
 from .rendered import PageDraft, RenderedPage, complete
 from .urls import note_key
 from .views import NoteRow
@@ -69,7 +71,7 @@ class NotePages:
         self,
         facts: Facts,
         engine: MarkdownEngine,
-        clean: Callable[[str], str],
+        clean: Callable[[str, set[str]], str],
         options: NotePageOptions,
         entity_calendar: Callable[[Entity], str | None],
     ) -> None:
@@ -145,6 +147,9 @@ class NotePages:
         after search has read it. Search gets what the body does not say."""
         reads = draft.reads
         items = [f"<strong>Date:</strong> {note.date.isoformat() if note.date else ''}"]
+        when = _time_of(note)
+        if when:
+            items.append(f"<strong>Time:</strong> {esc(when)}")
         if note.type:
             items.append(f"<strong>Type:</strong> {esc(note.type)}")
         if note.accounts:
@@ -167,6 +172,28 @@ class NotePages:
         entity = reads.entity_named(note.path, name)
         shown = esc(entity.name if entity is not None and "@" in name else name)
         return anchor(reads.entity_href(entity), shown) if entity is not None else shown
+
+
+_START = ("time", "startTime", "start_time", "start")
+_END = ("endTime", "end_time", "end")
+
+
+def _time_of(note: Note) -> str:
+    """A meeting's time from its fields (`startTime: 14:00`, `endTime: 15:00`): shown as
+    written (YAML's sexagesimal 840 was kept as text when the note was read)."""
+    props = Properties(note.meta)
+
+    def one(keys: tuple[str, ...]) -> str:
+        value = props.get(*keys)
+        if isinstance(value, dt.datetime):
+            return value.strftime("%H:%M")
+        text = scalar(value) if not isinstance(value, dt.date) else None
+        return (
+            text if text and re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?(\s?[AaPp][Mm])?", text) else ""
+        )
+
+    start, end = one(_START), one(_END)
+    return f"{start}–{end}" if start and end else start
 
 
 def _mentions(reads: Reads, note: Note) -> list[NoteRow]:
@@ -251,6 +278,7 @@ class _Body:
         self.stash = draft.stash
         self.options = options
         self.embedded = 0
+        self.hidden_tags = {t.casefold() for t in options.hidden_tags}
         self.budget_reported = False
         self.reported: set[tuple[str, ...]] = set()
 
@@ -305,6 +333,10 @@ class _Body:
             )
         if "[" in segment:
             segment = self._task_lines(segment, first_line, note, own_page, own_tasks)
+        if "]:" in segment:
+            segment = obsidian.REFERENCE_DEFINITION.sub(
+                lambda m: self._definition(m, note), segment
+            )
         if "^" in segment:
             segment = obsidian.BLOCK_ID.sub(
                 lambda m: (
@@ -383,9 +415,17 @@ class _Body:
         if match.group("md") is not None:
             line = note.body_line + first_line + segment.count("\n", 0, match.start())
             return self._markdown_link(match, note, line)
+        if match.group("escape") is not None:
+            return _escape(match.group("escape")[1])
+        if match.group("html") is not None:
+            return self._html_tag(match.group("html"), note)
         if match.group("tag") is not None and not obsidian.on_heading_line(segment, match.start()):
             name = match.group("tagname")
             tag = name.rstrip("/-")
+            if tag.casefold() in self.hidden_tags:  # not a page tag: no place on the tags page
+                return (
+                    self.stash.inline(f'<span class="ma-tag">#{esc(tag)}</span>') + name[len(tag) :]
+                )
             src, fragment = self.options.tag_link(tag)
             tag_html = anchor(self.reads.href(src, fragment), f"#{esc(tag)}", "ma-tag")
             return self.stash.inline(tag_html) + name[len(tag) :]
@@ -451,11 +491,50 @@ class _Body:
             fragment = local[1]
             if fragment and target.kind == "note" and not fragment.startswith("^"):
                 fragment = self.draft.fragment(target.path, (fragment,), note.path, line)
-            href = self.reads.href(target.path, fragment)
+            href = self.draft.url(self.reads.href(target.path, fragment))
             return f"{bang}[{text}](<{href}>{title})"
         if target.kind == "withheld":
             return text
         return f'<span class="ma-unresolved" title="Not in the vault">{text}</span>'
+
+    def _definition(self, match: re.Match[str], note: Note) -> str:
+        """A reference definition (`[r]: path`) pointing where its file is published; one
+        that leads nowhere keeps a URL the sanitizer drops (its links show as text)."""
+        url = match.group("url")
+        local = obsidian.local_target(url)
+        if local is None or not local[0]:
+            return match.group()
+        target = self.reads.target(note.path, (False, url))
+        if target.kind not in ("note", "attachment") or target.path is None:
+            return match.group()
+        fragment = local[1] if target.kind == "attachment" or local[1].startswith("^") else ""
+        href = self.draft.url(self.reads.href(target.path, fragment))
+        title = match.group("title") or ""
+        return f"[{match.group('label')}]: <{href}>{title}"
+
+    def _html_tag(self, tag: str, note: Note) -> str:
+        """A raw HTML tag of the note with its local URLs made right for the page it is shown
+        on (the page is not where the note is in the vault); a URL that leads to no published
+        file is dropped (the model warned of it). The sanitizer judges the rest."""
+        urls = obsidian.html_urls(tag)
+        if not urls:
+            return tag
+        out, position = [], 0
+        for found, url in urls:
+            local = obsidian.local_target(url)
+            if local is None or not local[0]:
+                continue
+            target = self.reads.target(note.path, (False, url))
+            out.append(tag[position : found.start()])
+            if target.kind in ("note", "attachment") and target.path is not None:
+                fragment = (
+                    local[1] if target.kind == "attachment" or local[1].startswith("^") else ""
+                )
+                href = self.draft.url(self.reads.href(target.path, fragment))
+                out.append(f'{found.group("before")}"{esc(href)}"')
+            position = found.end()
+        out.append(tag[position:])
+        return "".join(out)
 
     # -- embeds ------------------------------------------------------------------------------
 
@@ -544,6 +623,15 @@ class _Body:
         if len(stack) > self.options.max_depth:
             return f"more than {self.options.max_depth} levels"
         return None
+
+
+def _escape(char: str) -> str:
+    """A backslash escape as CommonMark (and Obsidian) read it: before ASCII punctuation the
+    character itself, shown as written; before anything else a backslash. Written as entities,
+    so that Python-Markdown, which escapes fewer characters, shows the same."""
+    if char.isascii() and not char.isalnum() and not char.isspace():
+        return f"&#{ord(char)};"
+    return "&#92;" + char
 
 
 def _stopped_marker(why: str, source_link: str) -> str:

@@ -7,6 +7,7 @@ in the render modules.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,15 +39,33 @@ _HTML_URL = re.compile(
 
 # Everything inline that the plugin converts, in one pattern, so that one left-to-right pass
 # over a prose segment settles which wins where they overlap: a code span that opens first
-# hides a wikilink; a wikilink that opens first keeps its code (`[[#`move`|move]]`).
+# hides a wikilink; a wikilink that opens first keeps its code (`[[#`move`|move]]`); a
+# backslash escape (`\[[`, `\#`) makes what follows it text.
 INLINE = re.compile(
     r"(?P<link>(?P<bang>!?)\[\[(?P<inner>[^\[\]\n]*?)\]\])"
     r"|(?P<code>(?<!`)(?P<ticks>`+)(?!`)[^\n]+?(?<!`)(?P=ticks)(?!`))"
     r"|(?P<md>(?P<mdbang>!?)\[(?P<mdtext>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
     r"\(\s*(?P<mdurl><[^>\n]*>|[^)\s]+)(?P<mdtitle>\s+\"[^\"\n]*\")?\s*\))"
-    r"|(?P<tag>(?:(?<=[\s,;])|^)#(?P<tagname>[\w/-]*[^\W\d][\w/-]*))",
+    r"|(?P<tag>(?:(?<=[\s,;])|^)#(?P<tagname>[\w/-]*[^\W\d][\w/-]*))"
+    r"|(?P<escape>\\[^\n])"
+    r"|(?P<html></?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?>)",
     re.MULTILINE,
 )
+HTML_URL_ATTRIBUTE = re.compile(
+    r"""(?P<before>\s(?:src|href|poster)\s*=\s*)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>"']+))""",
+    re.IGNORECASE,
+)
+
+
+def html_urls(tag: str) -> list[tuple[re.Match[str], str]]:
+    """The URL attributes of a raw HTML tag (`<img src=…>`, `<a href=…>`): (match, value)."""
+    found = []
+    for m in HTML_URL_ATTRIBUTE.finditer(tag):
+        value = next(v for v in (m.group("dq"), m.group("sq"), m.group("bare")) if v is not None)
+        found.append((m, html.unescape(value)))  # as the browser reads the attribute
+    return found
+
+
 LONE_EMBED = re.compile(
     r"^(?P<indent>[ \t]*)!\[\[(?P<inner>[^\[\]\n]*)\]\](?:[ \t]*\^(?P<block>[A-Za-z0-9-]+))?[ \t]*$",
     re.MULTILINE,
@@ -285,7 +304,7 @@ def scan_links(text: str) -> list[LinkRef]:
     comments removed already."""
     found: list[LinkRef] = []
     for in_code, first_line, segment in segments(text):
-        if in_code or ("[" not in segment and "](" not in segment):
+        if in_code or ("[" not in segment and "<" not in segment):
             continue
         for match in INLINE.finditer(segment):
             line = first_line + segment.count("\n", 0, match.start())
@@ -300,6 +319,11 @@ def scan_links(text: str) -> list[LinkRef]:
                 if local is not None and local[0]:
                     kind = "image" if match.group("mdbang") else "markdown"
                     found.append(LinkRef(kind, match.group("mdurl"), local[0], line))
+            elif match.group("html") is not None:
+                for _, url in html_urls(match.group("html")):
+                    local = local_target(url)
+                    if local is not None and local[0]:
+                        found.append(LinkRef("html", url, local[0], line))
         if "]:" in segment:
             for definition in REFERENCE_DEFINITION.finditer(segment):
                 local = local_target(definition.group("url"))

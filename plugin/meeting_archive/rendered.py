@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import obsidian
+from . import inline
 from .facts import Key, Reads
 from .markdown_html import MarkdownEngine, RenderFailure, TocToken, as_text
 from .model import Problem
@@ -72,6 +72,14 @@ class PageDraft:
     fills: Fills = field(default_factory=Fills)
     late: list[LateFragment] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    urls: set[str] = field(default_factory=set)
+    """The relative URLs the plugin wrote into the Markdown (links it resolved): the only ones
+    the page's Markdown-made HTML may carry (sanitize.py)."""
+
+    def url(self, href: str) -> str:
+        """`href`, noted as one of the page's own (see `urls`)."""
+        self.urls.add(href)
+        return href
 
     def add(self, markdown: str) -> None:
         self.parts.append(markdown)
@@ -105,7 +113,7 @@ def complete(
     draft: PageDraft,
     src: str,
     engine: MarkdownEngine,
-    clean: Callable[[str], str],
+    clean: Callable[[str, set[str]], str],
 ) -> RenderedPage:
     """Convert the draft's Markdown, sanitize what the Markdown made, and put the plugin's own
     HTML back in. A text the engine cannot convert is shown as written, with a warning."""
@@ -119,7 +127,9 @@ def complete(
             Problem(draft.reads.src, f"cannot be rendered as Markdown ({err}): shown as text")
         )
         html, toc = as_text(draft.stash.plain(markdown)), ()
-    html = _TASK_ITEM.sub(r'<li class="task-list-item">\1', draft.stash.unstash(clean(html)))
+    html = _TASK_ITEM.sub(
+        r'<li class="task-list-item">\1', draft.stash.unstash(clean(html, draft.urls))
+    )
     return RenderedPage(
         src=src,
         title=draft.title,
@@ -188,7 +198,7 @@ def find_heading(toc: tuple[TocToken, ...], wanted: tuple[str, ...]) -> str | No
     headings = flatten(toc)
     position, found = 0, None
     for name in wanted:
-        text = obsidian.plain_text(name).casefold()
+        text = inline.plain(name).casefold()
         slug = heading_slug(text)
         match = None
         for i in range(position, len(headings)):

@@ -8,7 +8,11 @@ no `<script>`, no `on*=` handler, no `javascript:` URL survives.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import nh3
+
+from .markup import url_scheme
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {
     "input",
@@ -56,8 +60,15 @@ _STYLES = {"text-align", "width", "height"}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def clean_html(html: str) -> str:
-    """The same HTML, with anything that could run script removed."""
+_URL_ATTRIBUTES = {"href", "src", "poster", "action", "formaction", "cite", "data"}
+
+
+def clean_html(html: str, urls: frozenset[str] | set[str] | None = None) -> str:
+    """The same HTML, with anything that could run script removed. With `urls`, a relative URL
+    must also be one of them (the plugin's own, resolved from the vault): one that
+    Python-Markdown made from text the plugin did not read as a link leads nowhere on the
+    site, so the link keeps its text and loses its URL. Fragments and http, https and mailto
+    URLs stay."""
     return nh3.clean(
         html,
         tags=_TAGS,
@@ -66,4 +77,14 @@ def clean_html(html: str) -> str:
         filter_style_properties=_STYLES,
         strip_comments=True,
         url_schemes=URL_SCHEMES,
+        attribute_filter=None if urls is None else _only(urls),
     )
+
+
+def _only(urls: frozenset[str] | set[str]) -> Callable[[str, str, str], str | None]:
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute not in _URL_ATTRIBUTES or value.startswith("#") or url_scheme(value):
+            return value
+        return value if value in urls else None
+
+    return keep
