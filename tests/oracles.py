@@ -185,10 +185,40 @@ def _read_note(
     meta = _frontmatter(frontmatter)
     if meta is None:
         return NoteScan(rel, False, "unreadable")
-    prose = prose_runs(body)
+    prose = prose_runs(_without_restated_fields(body, meta))
     if _is_private(meta, prose.tags, private):
         return NoteScan(rel, False, "private")
     return NoteScan(rel, True, "", tuple(prose.runs), prose.literal_brackets)
+
+
+# `**Date**: 2025-10-06`, `Attendees: [[A]], [[B]]`: a transcript pipeline's lines that say what
+# the frontmatter says. The plugin shows these facts in a meeting's header instead (issue 14);
+# a line that restates a field the note has is not counted as prose.
+_FACT_LINE = re.compile(
+    r"^\s*(?:[-*]\s+)?(?:\*\*|__)?(?P<label>[A-Za-z ]{2,20}?)(?::(?:\*\*|__)|(?:\*\*|__)?:)\s*\S"
+)
+_FACT_FIELDS = {
+    "date": ("date",),
+    "type": ("type",),
+    "source": ("source",),
+    "account": ("account", "accounts", "org", "company"),
+    "accounts": ("account", "accounts", "org", "company"),
+    "attendees": ("attendees", "participants", "people"),
+    "participants": ("attendees", "participants", "people"),
+    "people": ("attendees", "participants", "people"),
+}
+
+
+def _without_restated_fields(body: str, meta: dict[str, Any] | None) -> str:
+    keys = {str(k).casefold() for k in (meta or {})}
+    if "date" not in keys:
+        return body
+    lines = body.split("\n")
+    for i, line in enumerate(lines[:40]):
+        match = _FACT_LINE.match(line)
+        if match and keys & set(_FACT_FIELDS.get(match.group("label").strip().casefold(), ())):
+            lines[i] = ""
+    return "\n".join(lines)
 
 
 def _decode(data: bytes) -> str:

@@ -195,6 +195,7 @@ def site_pages(
     *,
     listing_limit: int = 20,
     graph_max_nodes: int = 2000,
+    has_tags: bool = True,
 ) -> SitePages:
     """Every page the archive adds, and the views of the pages and of the notes' sections."""
     maker = _Site(build, views, sources, listing_limit, graph_max_nodes)
@@ -210,16 +211,18 @@ def site_pages(
     _meetings(maker)
     _entity_indexes(maker)
     _actions(maker)
-    maker.add(
-        site.src_of_section["tags"],
-        "tags",
-        "Tags",
-        maker.view("tags", lambda: None),
-        _nothing,
-        search=False,
-        markdown=front("Tags", search=False) + "# Tags\n\n<!-- material/tags -->\n",
-    )
-    _graph_page(maker)
+    if has_tags:
+        maker.add(
+            site.src_of_section["tags"],
+            "tags",
+            "Tags",
+            maker.view("tags", lambda: None),
+            _nothing,
+            search=False,
+            markdown=front("Tags", search=False) + "# Tags\n\n<!-- material/tags -->\n",
+        )
+    if views.graph.nodes:
+        _graph_page(maker)
     for entity in build.archive.entities():
         key = maker.view(f"entity:{entity.key}", partial(views.entity, entity))
         if entity.note is None:
@@ -443,8 +446,13 @@ def _activity(draft: PageDraft, activity: tuple[tuple[str, int], ...], site: Sit
         counts, months, sections.month_href(reads), title="Meetings per month",
         ident="ma-activity-home", size=charts.HOME_CHART,
     )  # fmt: skip
-    links = [
-        anchor(reads.href(site.src_of_section["graph"]), "Relationship graph"),
+    has_graph = any(p.src == site.src_of_section["graph"] for p in site.pages)
+    links = (
+        [anchor(reads.href(site.src_of_section["graph"]), "Relationship graph")]
+        if has_graph
+        else []
+    )
+    links += [
         anchor(reads.href(ACTIONS_ICS), "Open action items (ICS calendar)"),
         anchor(reads.href(ATOM_FEED), "Newest meetings (Atom feed)"),
         anchor(reads.href(ARCHIVE_JSON), "The archive as JSON"),

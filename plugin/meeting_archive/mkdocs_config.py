@@ -151,14 +151,15 @@ def nav(build: Build) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = [{"Home": home}]
     if pages.home is not None:
         entries.append({"Dashboard": site.dashboard_src})
+    generated = {page.src for page in site.pages}
     present = {
         "meetings": bool(archive.meetings),
         "accounts": bool(archive.accounts),
         "people": bool(archive.people),
         "topics": bool(archive.topics),
         "actions": bool(archive.tasks),
-        "tags": any(n.tags for n in archive.notes.values()),
-        "graph": bool(archive.people or archive.accounts),
+        "tags": site.src_of_section["tags"] in generated,
+        "graph": site.src_of_section["graph"] in generated,
     }
     titles = [
         ("Meetings", "meetings"),

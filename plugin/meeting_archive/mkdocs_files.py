@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import pathspec
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .model import Problem
 from .pipeline import Build, VaultFiles
@@ -60,7 +60,7 @@ def list_vault(files: Files, config: MkDocsConfig) -> VaultListing:
         note = is_note_path(path)
         if file.inclusion.is_excluded():
             if note:
-                found.files.withheld[path] = "excluded"
+                found.files.withheld[path] = _why_left_out(path, file)
             continue
         real = os.path.realpath(file.abs_src_path)
         if real != root and not real.startswith(root + os.sep):
@@ -77,7 +77,7 @@ def list_vault(files: Files, config: MkDocsConfig) -> VaultListing:
         if real_rel != path and _left_out(real_rel, config):
             found.remove.append(file)
             if note:
-                found.files.withheld[path] = "excluded"
+                found.files.withheld[path] = "hidden" if _hidden(real_rel) else "excluded"
             continue
         try:
             mode = os.stat(file.abs_src_path).st_mode
@@ -100,6 +100,18 @@ def list_vault(files: Files, config: MkDocsConfig) -> VaultListing:
         else:
             found.files.attachments.append(path)
     return found
+
+
+def _hidden(path: str) -> bool:
+    return any(part.startswith(".") for part in path.split("/"))
+
+
+def _why_left_out(path: str, file: File) -> str:
+    """hidden (a dot-folder or dot-file: Obsidian's settings, its trash), draft (`draft_docs`)
+    or excluded (`exclude_docs`)."""
+    if _hidden(path):
+        return "hidden"
+    return "draft" if file.inclusion == InclusionLevel.DRAFT else "excluded"
 
 
 _ALWAYS_EXCLUDED = pathspec.gitignore.GitIgnoreSpec.from_lines([".*", "/templates/"])

@@ -169,6 +169,7 @@ class Build:
             self.entity_src,
             listing_limit=settings.listing_limit,
             graph_max_nodes=settings.graph_max_nodes,
+            has_tags=any(self._shown_tags(n.tags) for n in archive.notes.values()),
         )
         self.generated = {page.src: page for page in self.site.pages}
         self.facts = Facts(
@@ -205,6 +206,10 @@ class Build:
         self.taken = files.taken
 
     # -- where things are ----------------------------------------------------------------------
+
+    def _shown_tags(self, tags: list[str]) -> list[str]:
+        hidden = {t.casefold() for t in self.settings.hidden_tags}
+        return [t for t in tags if t.casefold() not in hidden]
 
     def entity_src(self, entity: Entity) -> str:
         if entity.note is not None:
@@ -281,6 +286,7 @@ class Build:
         s, read = self.stats, self.read
         reasons = Counter(w.reason for w in read.withheld)
         reasons.update(self.withheld.values())
+        reasons["excluded"] += reasons["hidden"] + reasons["draft"]
         # one symlink out of the vault may bring many files: count the links, as reported
         reasons["outside"] = sum("leads outside the vault" in p.message for p in self.problems)
         return (

@@ -193,7 +193,8 @@ class Properties:
         if value is None:
             return []
         names: list[str] = []
-        for item in value if isinstance(value, list) else [value]:
+        items = [value] if _nested_link(value) else value if isinstance(value, list) else [value]
+        for item in items:
             if isinstance(item, list):
                 link = _nested_link(item)
                 if link is not None:
@@ -216,9 +217,14 @@ class Properties:
         return self.text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _nested_link(item: list[Any]) -> str | None:
+def _nested_link(item: Any) -> str | None:
     """`[[Acme]]` unquoted is YAML's [['Acme']]: the name, when it is that shape."""
-    if len(item) == 1 and isinstance(item[0], list) and len(item[0]) == 1:
+    if (
+        isinstance(item, list)
+        and len(item) == 1
+        and isinstance(item[0], list)
+        and len(item[0]) == 1
+    ):
         inner = scalar(item[0][0])
         if inner:
             return obsidian.parse_wikilink(inner).target or None
