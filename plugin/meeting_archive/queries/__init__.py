@@ -1,0 +1,22 @@
+"""Queries in notes, run at build time: Obsidian Tasks, Dataview (DQL) and Obsidian Bases.
+
+Each engine is a pure function of a query's text and a QueryVault (build.py makes one from
+the plugin's model) to a plain result (results.py), which render.py turns into HTML with
+the plugin's own URLs. Anything that cannot be parsed or run raises QueryError.
+"""
+
+from __future__ import annotations
+
+from .build import query_vault
+from .data import QueryFile, QueryTask, QueryVault
+from .errors import QueryError
+from .results import QueryResult
+
+__all__ = [
+    "QueryError",
+    "QueryFile",
+    "QueryResult",
+    "QueryTask",
+    "QueryVault",
+    "query_vault",
+]
