@@ -11,6 +11,7 @@ from .build import query_vault
 from .data import QueryFile, QueryTask, QueryVault
 from .errors import QueryError
 from .results import QueryResult
+from .tasks_query import tasks_query
 
 __all__ = [
     "QueryError",
@@ -19,4 +20,5 @@ __all__ = [
     "QueryTask",
     "QueryVault",
     "query_vault",
+    "tasks_query",
 ]
