@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .build import query_vault
 from .data import QueryFile, QueryTask, QueryVault
+from .dataview import dataview_query
 from .errors import QueryError
 from .results import QueryResult
 from .tasks_query import tasks_query
@@ -19,6 +20,7 @@ __all__ = [
     "QueryResult",
     "QueryTask",
     "QueryVault",
+    "dataview_query",
     "query_vault",
     "tasks_query",
 ]

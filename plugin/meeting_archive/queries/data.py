@@ -183,6 +183,9 @@ class QueryVault:
     """What a `[[link]]` may say (path, name, alias; see `link_key`) → files it may mean."""
     tasks: tuple[QueryTask, ...] = field(init=False, repr=False, compare=False)
     """Every task of every file, in file order then line order."""
+    memo: dict[str, Any] = field(init=False, repr=False, compare=False, default_factory=dict)
+    """What an engine derives from the vault once for all its queries (Dataview's page
+    rows), by engine name. Filled on first use; never changed after."""
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__

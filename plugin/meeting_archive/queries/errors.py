@@ -13,11 +13,17 @@ class QueryError(Exception):
     `line` and `column` are 1-based, within the query text (not the note holding it).
     """
 
-    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
         super().__init__(message, line, column)
         self.message = message
-        self.line = line
-        self.column = column
+        self.line = line or 1
+        self.column = column or 1
+        self.located = line is not None
+        """Whether the position was given (an engine adds it where the error is caught)."""
+
+    def at(self, line: int, column: int) -> QueryError:
+        """This error, placed at `line`, `column` unless it already has a place."""
+        return self if self.located else QueryError(self.message, line, column)
 
     def __str__(self) -> str:
         return f"{self.message} (line {self.line}, column {self.column})"

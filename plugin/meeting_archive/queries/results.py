@@ -98,6 +98,8 @@ class TableResult:
 class ListItem:
     value: Cell
     children: tuple[ListItem, ...] = ()
+    detail: Cell = None
+    """Shown after the value, as `value: detail` (Dataview's `LIST expression`)."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from lark import Token, Tree
 
 from .data import PRIORITIES, QueryTask
 from .errors import QueryError
+from .regex import compile_js
 from .tasks_dates import DateRange, describe, read_dates
 
 Test = Callable[[QueryTask, "Context"], bool]
@@ -219,34 +220,17 @@ def tag_filter(instruction: str, operator: str, needle: str) -> Filter:
 # -- regular expressions --------------------------------------------------------------------
 
 _JS_REGEX = re.compile(r"^/(.+)/([a-z]*)$", re.DOTALL)
-_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "u": 0, "g": 0, "y": 0, "d": 0}
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\d*\})\)(?:[+*]|\{\d*,)")
-"""A group that repeats something and is itself repeated, `(a+)+`: the classic pattern whose
-matching takes exponential time. Refused, since a query runs on every build."""
 
 
 def js_regex(text: str) -> tuple[re.Pattern[str], str]:
-    """A JavaScript `/pattern/flags` compiled for Python, and how Tasks explains it."""
+    """A Tasks `/pattern/flags`, compiled, and how Tasks explains it."""
     match = _JS_REGEX.match(text.strip())
     if match is None:
         raise QueryError(
             f"cannot parse regex '{text}': it must be written between slashes, /like this/"
         )
     source, flags = match.group(1), match.group(2)
-    unknown = sorted(set(flags) - set(_FLAGS))
-    if unknown:
-        raise QueryError(f"unknown regex flag '{''.join(unknown)}' in '{text}'")
-    if _NESTED_QUANTIFIER.search(source):
-        raise QueryError(f"regex '{text}' repeats a repetition, which can take forever to match")
-    python = re.sub(r"\(\?<(?=[A-Za-z_])", "(?P<", source)
-    python = re.sub(r"\\k<([A-Za-z_]\w*)>", r"(?P=\1)", python)
-    compiled = 0
-    for flag in flags:
-        compiled |= _FLAGS[flag]
-    try:
-        pattern = re.compile(python, compiled)
-    except re.error as error:
-        raise QueryError(f"cannot read regex '{text}': {error}") from None
+    pattern = compile_js(source, flags)
     shown = re.sub(r"(?<!\\)/", r"\\/", source)
     said = {0: "no flags", 1: f"flag '{flags}'"}.get(len(flags), f"flags '{flags}'")
     return pattern, f"using regex:     '{shown}' with {said}"

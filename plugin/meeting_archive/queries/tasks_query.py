@@ -191,13 +191,22 @@ def _expand(statement: Statement, placeholders: Mapping[str, str] | None) -> str
         if placeholders is not None and name in placeholders:
             return placeholders[name]
         raise statement.error(
-            "There was an error expanding one or more placeholders: unknown property "
-            f"'{name}' (placeholders other than query.file.… are left unexpanded in "
-            "published notes)",
-            statement.joined.find(match.group(0)),
+            _placeholder_problem(name, placeholders), statement.joined.find(match.group(0))
         )
 
     return _PLACEHOLDER.sub(replace, statement.text)
+
+
+def _placeholder_problem(name: str, placeholders: Mapping[str, str] | None) -> str:
+    intro = f"There was an error expanding one or more placeholders: '{{{{{name}}}}}'"
+    if ":" in name or name.startswith(("date", "tp.", "time")):
+        return f"{intro} is template text (Templater, Daily notes) that was never expanded"
+    prop = _PROPERTY.match(name)
+    if prop:
+        return f"{intro}: the note holding the query has no property '{prop.group(2)}'"
+    if name.startswith("query.file.") and placeholders is None:
+        return f"{intro}: the note holding the query is not known"
+    return f"{intro}: unknown property"
 
 
 def placeholders_for(query_path: str | None, properties: Mapping[str, Any]) -> dict[str, str]:
