@@ -7,6 +7,7 @@ the plugin's own URLs. Anything that cannot be parsed or run raises QueryError.
 
 from __future__ import annotations
 
+from .bases import base_views, bases_query
 from .build import query_vault
 from .data import QueryFile, QueryTask, QueryVault
 from .dataview import dataview_query
@@ -20,6 +21,8 @@ __all__ = [
     "QueryResult",
     "QueryTask",
     "QueryVault",
+    "base_views",
+    "bases_query",
     "dataview_query",
     "query_vault",
     "tasks_query",

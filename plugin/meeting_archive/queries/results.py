@@ -92,6 +92,8 @@ class TableResult:
     layout: Literal["table", "cards"] = "table"
     name: str | None = None
     """The Bases view's name."""
+    summaries: tuple[Cell, ...] | None = None
+    """A Bases view's summary row (one cell per column), if it has one."""
 
 
 @dataclass(frozen=True)
