@@ -12,6 +12,7 @@ from .build import query_vault
 from .data import QueryFile, QueryTask, QueryVault
 from .dataview import dataview_query
 from .errors import QueryError
+from .render import render_result
 from .results import QueryResult
 from .tasks_query import tasks_query
 
@@ -25,5 +26,6 @@ __all__ = [
     "bases_query",
     "dataview_query",
     "query_vault",
+    "render_result",
     "tasks_query",
 ]
