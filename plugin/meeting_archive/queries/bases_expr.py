@@ -27,7 +27,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, Un
 
 from .data import QueryFile, QueryVault, link_key, tag_key
 from .dataview_values import Duration, Link, add_duration, format_number, inner_link, read_date
-from .errors import QueryError
+from .errors import QueryError, position_of
 from .regex import compile_js, js_replacement
 
 Value = Any
@@ -93,7 +93,10 @@ def compile_expression(text: str, runtime: Runtime) -> Compiled:
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as error:
-        raise QueryError(_syntax_message(error, text), error.line, error.column) from None
+        where = (error.line, error.column)
+        if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+            where = position_of(text, len(text.rstrip()))
+        raise QueryError(_syntax_message(error, text), *where) from None
     except (LarkError, RecursionError) as error:
         raise QueryError(f"cannot parse '{text}': {error}") from None
     return _Compiler(runtime).expr(tree)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -40,7 +41,7 @@ from .dataview_values import (
     truthy,
     type_of,
 )
-from .errors import QueryError
+from .errors import QueryError, position_of
 from .inline_fields import canonical_key
 from .results import (
     MAX_ROWS,
@@ -175,9 +176,25 @@ def _midnight(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.replace(hour=0, minute=0, second=0, microsecond=0) if moment else None
 
 
+_SHORTHANDS = {
+    "created": re.compile(r"\u2795\s*(\d{4}-\d{2}-\d{2})"),
+    "due": re.compile(r"[\U0001F4C5\U0001F4C6\U0001F5D3\uFE0F]\s*(\d{4}-\d{2}-\d{2})"),
+    "completion": re.compile(r"\u2705\s*(\d{4}-\d{2}-\d{2})"),
+    "scheduled": re.compile(r"[\u23F3\u231B]\s*(\d{4}-\d{2}-\d{2})"),
+    "start": re.compile(r"\U0001F6EB\s*(\d{4}-\d{2}-\d{2})"),
+}
+"""Dataview reads a task's emoji dates anywhere in its line (Tasks, only at its end)."""
+
+
+def _shorthand_dates(line: str) -> dict[str, dt.datetime | None]:
+    found: dict[str, dt.datetime | None] = {}
+    for name, pattern in _SHORTHANDS.items():
+        match = pattern.search(line)
+        found[name] = read_date(match.group(1)) if match else None
+    return found
+
+
 def _task_object(task: QueryTask, resolve: Callable[[str], str | None]) -> dict[str, Any]:
-    def day(value: dt.date | None) -> dt.datetime | None:
-        return dt.datetime(value.year, value.month, value.day) if value else None
 
     marker = task.original_markdown.split("]", 1)
     section = _link(task.path, task.heading, "header") if task.heading else _link(task.path)
@@ -197,11 +214,7 @@ def _task_object(task: QueryTask, resolve: Callable[[str], str | None]) -> dict[
         "annotated": bool(task.fields),
         "parent": task.parent_line - 1 if task.parent_line else None,
         "blockId": task.block_id,
-        "created": day(task.created),
-        "due": day(task.due),
-        "completion": day(task.done),
-        "start": day(task.start),
-        "scheduled": day(task.scheduled),
+        **_shorthand_dates(task.original_markdown),
         "children": [],
     }
     for key, raw in task.fields:
@@ -597,7 +610,7 @@ def parse_dataview(text: str) -> DataviewQuery:
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as error:
-        raise QueryError(_syntax_message(error, text), error.line, error.column) from None
+        raise QueryError(_syntax_message(error, text), *_error_position(error, text)) from None
     except (LarkError, RecursionError) as error:
         raise QueryError(f"Dataview could not parse the query: {error}") from None
     compiler = Compiler(text)
@@ -609,6 +622,13 @@ def parse_dataview(text: str) -> DataviewQuery:
             _command(query, node, compiler, position == 0)
     query.relative_dates = compiler.relative
     return query
+
+
+def _error_position(error: UnexpectedInput, text: str) -> tuple[int, int]:
+    """Where a syntax error is; a query that ends too early, just after its end."""
+    if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+        return position_of(text, len(text.rstrip()))
+    return error.line, error.column
 
 
 def _syntax_message(error: UnexpectedInput, text: str) -> str:
