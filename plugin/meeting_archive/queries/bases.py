@@ -460,9 +460,9 @@ def _summary_row(base: Base, view: View, rows: list[Scope]) -> tuple[Cell, ...] 
 
 
 def _summarize(base: Base, name: str, values: list[Any], rows: list[Scope]) -> Cell:
-    if name in base.summaries and rows:
-        scope = rows[0].with_names(values=values)
-        found = evaluate(base.summaries[name], scope)
+    if name in base.summaries:
+        scope = rows[0].with_names(values=values) if rows else None
+        found = evaluate(base.summaries[name], scope) if scope else None
     elif name.lower() in _SUMMARIES:
         try:
             found = _SUMMARIES[name.lower()](values)

@@ -718,6 +718,11 @@ def _to_fixed(value: Value, args: list[Compiled], scope: Scope) -> Value:
     return f"{_number(value):.{digits}f}"
 
 
+def _slice(args: list[Compiled], scope: Scope) -> slice:
+    bounds = [int(_number(a(scope))) for a in args[:2]]
+    return slice(*bounds) if bounds else slice(None)
+
+
 def _list_each(value: Value, args: list[Compiled], scope: Scope) -> list[tuple[Value, Value]]:
     if not isinstance(value, list) or len(args) != 1:
         raise Failed("not a list")
@@ -872,6 +877,8 @@ _LIST_METHODS: dict[str, Method] = {
     "flat": lambda v, a, s: [x for item in v for x in (item if isinstance(item, list) else [item])],
     "join": lambda v, a, s: (text_of(a[0](s)) if a else ",").join(text_of(x) for x in v),
     "sort": lambda v, a, s: sorted(v, key=_sort_key),
+    "reverse": lambda v, a, s: list(reversed(v)),
+    "slice": lambda v, a, s: v[_slice(a, s)],
     "unique": lambda v, a, s: _unique(v, s),
     "mean": lambda v, a, s: (sum(_number(x) for x in v) / len(v)) if v else None,
     "sum": lambda v, a, s: sum(_number(x) for x in v),
