@@ -341,30 +341,30 @@ def test_limits_count_what_they_leave_out(vault: QueryVault) -> None:
 
 # -- layout ----------------------------------------------------------------------------------
 
+EVERY_FIELD = ("id", "depends on", "priority", "recurrence", "on completion", "created", "start",
+               "scheduled", "due", "cancelled", "done")
 LAYOUTS = [
-    ("", {"fields": ("priority", "recurrence", "on completion", "created", "start", "scheduled", "due",
-                     "cancelled", "done", "id", "depends on"), "short_mode": False}),
-    ("hide due date\nhide priority\nhide recurrence rule", {"fields": (
-        "on completion", "created", "start", "scheduled", "cancelled", "done", "id", "depends on")}),
+    ("", {"fields": EVERY_FIELD, "short_mode": False, "show_tags": True, "show_backlink": True,
+          "show_urgency": False, "show_task_count": True, "show_group_count": False}),
+    ("hide due date\nhide priority\nhide recurrence rule",
+     {"fields": tuple(f for f in EVERY_FIELD if f not in ("due", "priority", "recurrence"))}),
+    ("hide id\nhide depends on\nhide on completion\nhide created date\nhide start date\n"
+     "hide scheduled date\nhide cancelled date\nhide done date", {"fields": ("priority", "recurrence", "due")}),
+    ("hide due date\nshow due date", {"fields": EVERY_FIELD}),
     ("short mode", {"short_mode": True}),
     ("short mode\nfull mode", {"short_mode": False}),
     ("hide tags\nhide backlink\nhide task count", {"show_tags": False, "show_backlink": False,
-                                                   "show_task_count": False}),
+                                                     "show_task_count": False}),
     ("show urgency\nshow group count", {"show_urgency": True, "show_group_count": True}),
     ("hide edit button\nhide postpone button\nhide toolbar\nhide tree\nignore global query\nview list",
-     {"short_mode": False}),
+     {"fields": EVERY_FIELD, "short_mode": False}),
 ]
 
 
 @pytest.mark.parametrize(("query", "expected"), LAYOUTS)
 def test_layout(query: str, expected: dict[str, object], vault: QueryVault) -> None:
     result = tasks_query(f"path includes Jason\n{query}", vault)
-    for name, value in expected.items():
-        if name == "fields":
-            assert result.fields == (*(f for f in ("id", "depends on") if f in value),  # type: ignore[operator]
-                                     *(f for f in value if f not in ("id", "depends on")))  # type: ignore[union-attr]
-        else:
-            assert getattr(result, name) == value, name
+    assert {name: getattr(result, name) for name in expected} == expected
 
 
 def test_rendered_task_items(vault: QueryVault) -> None:

@@ -9,6 +9,7 @@ folder, tag, name) are built once, when the vault is made, so that no query resc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -74,17 +75,24 @@ class QueryTask:
     fields: tuple[tuple[str, str], ...] = ()
     """Dataview inline fields on the line (`[key:: value]`): (lower-cased key, raw value)."""
 
-    @property
-    def status_name(self) -> str:
-        return status_of(self.status_symbol)[0]
+    status_name: str = field(init=False, repr=False, compare=False)
+    """The name of its status ("Todo", "Done", "In Progress", "Cancelled", "Unknown")."""
+    status_type: str = field(init=False, repr=False, compare=False)
+    """TODO, DONE, IN_PROGRESS, CANCELLED (or NON_TASK, ON_HOLD in custom statuses)."""
+    is_done: bool = field(init=False, repr=False, compare=False)
+    """DONE, CANCELLED or NON_TASK: what Tasks' `done` finds."""
 
-    @property
-    def status_type(self) -> str:
-        return status_of(self.status_symbol)[1]
+    def __post_init__(self) -> None:
+        # Derived once: every query reads them for every task.
+        name, kind = status_of(self.status_symbol)
+        object.__setattr__(self, "status_name", name)
+        object.__setattr__(self, "status_type", kind)
+        object.__setattr__(self, "is_done", kind in ("DONE", "CANCELLED", "NON_TASK"))
 
-    @property
-    def is_done(self) -> bool:
-        return self.status_type in ("DONE", "CANCELLED", "NON_TASK")
+    @functools.cached_property
+    def folded_description(self) -> str:
+        """The description case-folded, for the text searches of every query."""
+        return self.description.casefold()
 
     @property
     def happens(self) -> dt.date | None:

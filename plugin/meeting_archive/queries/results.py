@@ -59,9 +59,9 @@ class TaskResult:
     groups: tuple[TaskGroup, ...]
     summary: Summary
     fields: tuple[str, ...] = ("priority", "recurrence", "start", "scheduled", "due", "done")
-    """Task fields shown after the description, in this order: "priority", "recurrence",
-    "created", "start", "scheduled", "due", "cancelled", "done", "id", "depends on",
-    "on completion"."""
+    """Task fields shown after the description, in the order given; the names are "id",
+    "depends on", "priority", "recurrence", "on completion", "created", "start",
+    "scheduled", "due", "cancelled" and "done" (Tasks' own order)."""
     short_mode: bool = False
     """Show the fields' signs only, not their values."""
     show_tags: bool = True

@@ -194,6 +194,8 @@ def text_filter(instruction: str, field_name: str, operator: str, needle: str) -
         return leaf(instruction, regex_test, detail)
     folded = needle.casefold()
     wanted = operator == "includes"
+    if field_name.lower() == "description":
+        return leaf(instruction, lambda t, c: (folded in t.folded_description) == wanted)
 
     def test(task: QueryTask, context: Context) -> bool:
         text = value(task)

@@ -501,9 +501,7 @@ def _copy(explanation: Explanation) -> Explanation:
 
 def run_tasks_query(query: TasksQuery, vault: QueryVault) -> TaskResult:
     """The tasks of `vault` that `query` finds, sorted, limited and grouped."""
-    context = Context(query.today, vault.tasks)
-    tests = [f.test for _, f in query.filters]
-    found = [t for t in vault.tasks if all(test(t, context) for test in tests)]
+    found = _filtered(query, vault)
     total = len(found)
     for sort in reversed([*query.sorters, *default_sorters()]):
         found.sort(key=functools.partial(_sort_key, sort.key, query.today), reverse=sort.reverse)
@@ -528,6 +526,28 @@ def run_tasks_query(query: TasksQuery, vault: QueryVault) -> TaskResult:
         else (),
         explanation=explain(query) if query.explain else None,
     )
+
+
+def _filtered(query: TasksQuery, vault: QueryVault) -> list[QueryTask]:
+    """The tasks that pass every filter. Each filter narrows the next one's work; what a
+    filter finds in the whole vault is kept with the vault (its text says all it depends
+    on, placeholders being expanded), so that the `not done` of a hundred queries is
+    computed once."""
+    context = Context(query.today, vault.tasks)
+    memo: dict[str, tuple[list[QueryTask], frozenset[int]]] = vault.memo.setdefault("tasks", {})
+    found: list[QueryTask] | None = None
+    for _, each in query.filters:
+        key = f"{query.today.isoformat()} {each.instruction}"
+        if key in memo:
+            whole, ids = memo[key]
+            found = whole if found is None else [t for t in found if id(t) in ids]
+            continue
+        if found is None:
+            found = [t for t in vault.tasks if each.test(t, context)]
+            memo[key] = (found, frozenset(id(t) for t in found))
+        else:
+            found = [t for t in found if each.test(t, context)]
+    return list(vault.tasks) if found is None else list(found)
 
 
 def _sort_key(key: Callable[[QueryTask, dt.date], tuple[float, str]], today: dt.date,
