@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import hypothesis_profiles  # noqa: F401  (registers and loads the profile: no deadline, derandomized)
 from meeting_archive.model import Note
 from meeting_archive.queries import QueryError, base_views, bases_query, query_vault, render_result
 from meeting_archive.queries.bases_expr import File, Runtime, Scope, compile_expression

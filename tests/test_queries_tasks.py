@@ -18,8 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import hypothesis_profiles  # noqa: F401  (registers and loads the profile: no deadline, derandomized)
 from meeting_archive.model import Note
-from meeting_archive.queries import QueryError, query_vault, render_result
+from meeting_archive.queries import QueryError, query_vault, render_result, run_query
 from meeting_archive.queries.data import QueryFile, QueryTask, QueryVault
 from meeting_archive.queries.task_line import parse_task_line
 from meeting_archive.queries.tasks_order import urgency
@@ -213,6 +214,12 @@ FILTERS = [
 @pytest.mark.parametrize(("query", "expected"), FILTERS)
 def test_filter(query: str, expected: str, vault: QueryVault) -> None:
     assert "".join(sorted(found(query, vault))) == expected
+
+
+def test_run_query_runs_each_language(vault: QueryVault) -> None:
+    assert run_query("tasks", "is blocked", vault).summary.total == 1
+    assert run_query("dataview", 'LIST FROM "People"', vault).summary.total == 1
+    assert run_query("base", "filters: 'file.inFolder(\"Inbox\")'", vault, "People/Jason.md").summary.total == 1
 
 
 def test_code_blocks_hold_no_tasks(vault: QueryVault) -> None:

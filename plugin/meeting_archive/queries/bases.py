@@ -8,7 +8,8 @@ null); `properties` give columns their display names; views of type `table`, `ca
 `list` are shown with their `order`, `sort`, `groupBy`, `limit` and `summaries`. Other
 view types (a map) are refused with a QueryError naming them.
 
-Cost: O(notes × size of the base); the rows shown are capped at MAX_ROWS.
+Cost: O(notes × size of the base); the rows shown are capped at MAX_ROWS. Reads nothing
+but the base's text (with PyYAML's safe loader) and the vault; writes nothing.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ ones the Bases docs define (Bases syntax, Functions), with JavaScript's behaviou
 docs defer to it. An expression that fails on a note (a method of the wrong type, a
 circular formula) gives null for that note, as a cell that shows nothing; only a query that
 cannot be parsed, or names a function that does not exist, is an error. `now()` and
-`today()` are the build date (at midnight): a static page has no other now.
+`today()` are the build date (at midnight): a static page has no other now. Touches
+nothing but its grammar (package data).
 """
 
 from __future__ import annotations

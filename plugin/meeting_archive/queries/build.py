@@ -3,7 +3,8 @@
 Kept thin on purpose: the plugin's model changes, this adapter follows it, and the engines
 do not notice. It reads each published `Note` (frontmatter, tags, aliases, body with
 comments already removed) and resolves its links among the published notes only, so that
-nothing private can reach a query: not a row, not a link, not a count.
+nothing private can reach a query: not a row, not a link, not a count. Reads no file:
+only the Notes it is given.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Independent of the plugin's model (build.py adapts that model to this one), so the engines
 can be tested with vaults written out in a test. Only published notes are ever in a
 QueryVault: a query cannot show what is not here. The lookups every engine needs (by path,
-folder, tag, name) are built once, when the vault is made, so that no query rescans it.
+folder, tag, name) are built once, when the vault is made, so that no query rescans it. Touches nothing else.
 """
 
 from __future__ import annotations

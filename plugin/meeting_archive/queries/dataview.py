@@ -7,7 +7,8 @@ written, and the header decides what is shown. Pages are read as Dataview reads 
 (frontmatter and inline fields, typed; `file.*`), once per vault. DataviewJS is never run:
 the caller does not pass it here.
 
-Cost: O(pages picked × size of the query), the result capped at MAX_ROWS.
+Cost: O(pages picked × size of the query), the result capped at MAX_ROWS. Touches nothing
+but its grammar (package data) and `vault.memo`, where the page rows are kept.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@
 string that comes from a note is escaped; no attribute or URL is built from note text
 except through `link`. Tasks show as the plugin's action items do: a status box with
 `data-task="<symbol>"`, the description with its inline code, the due date and priority,
-a link to the task's line.
+a link to the task's line. Pure functions; touches nothing.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Engine-independent: a Tasks query, a Dataview TASK query and a Dataview LIST give the same
 shapes, so that one renderer serves all three languages. Cells are already formatted the
 way their language formats them (dates, numbers), except links, which stay vault paths
-until the renderer turns them into the plugin's own URLs.
+until the renderer turns them into the plugin's own URLs. Plain data; touches nothing.
 """
 
 from __future__ import annotations

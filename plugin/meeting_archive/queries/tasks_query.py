@@ -10,6 +10,8 @@ refused with a QueryError that names them, never ignored.
 
 Running a query costs O(tasks × instructions): filters test each task once, sort keys and
 groups are computed once per task and instruction, the result is capped at MAX_ROWS.
+Touches nothing but its grammars (package data) and `vault.memo`, where what a filter finds
+in the whole vault is kept for the next query.
 """
 
 from __future__ import annotations
