@@ -389,6 +389,15 @@ def test_rendered_task_items(vault: QueryVault) -> None:
     assert "As of" not in html
 
 
+def test_note_text_is_always_escaped() -> None:
+    body = '## <h1 onclick="x">\n- [ ] "><script>alert(1)</script> `<b>` 🔁 every "day" 🆔 a"b'
+    v = query_vault([Note('n "<x>".md', "<title>", {}, body, 1)], TODAY)
+    html = render_result(tasks_query("group by heading\ngroup by filename", v), lambda p, a: f"/{p}#{a}", lambda p: p)
+    assert "<script" not in html and "<b>" not in html and "<h1" not in html and "<x>" not in html
+    assert "&lt;script&gt;" in html and "<code>&lt;b&gt;</code>" in html
+    assert 'href="/n &quot;&lt;x&gt;&quot;.md#task-2"' in html
+
+
 def test_short_mode_shows_signs_only(vault: QueryVault) -> None:
     html = render_result(tasks_query("path includes Meetings\nshort mode", vault), lambda p, a: "#", str)
     assert "📅 2023" not in html and "📅</span>" in html

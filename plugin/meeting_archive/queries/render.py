@@ -212,7 +212,10 @@ def _field(name: str, sign: str, value: str, task: QueryTask, result: TaskResult
         return f'<span class="ma-due{overdue}" data-due="{esc(value)}" title="due {esc(value)}">{shown}</span>'
     shown = sign if result.short_mode else f"{sign} {esc(value)}"
     css = "ma-task-" + name.replace(" ", "-")
-    return f'<span class="{css}" title="{esc(name)} {esc(value)}">{shown}</span>'
+    # Only dates (written by this module, not by a note) go into an attribute.
+    is_date = name in ("created", "start", "scheduled", "cancelled", "done") and value[:1].isdigit()
+    title = f' title="{esc(name)} {esc(value)}"' if is_date else ""
+    return f'<span class="{css}"{title}>{shown}</span>'
 
 
 # -- tables and lists -------------------------------------------------------------------------
