@@ -260,6 +260,8 @@ ERRORS = [
     ('LIST\nWHERE x = "unclosed', "unexpected '\"'", 2, 11),
     ("LIST WHERE -file.name", "cannot negate a string", 1, 12),
     ("TABLE file.name WHERE", "it ends too early", 1, 22),
+    ('LIST WHERE date("12/31/2022", "MM/dd/yyyy")', "date(text, format) is not supported", 1, 12),
+    ("LIST WHERE hash(file.name)", "No function named 'hash'", 1, 12),
 ]
 
 

@@ -93,6 +93,8 @@ def _list(value: Value) -> list[Value]:
 
 def _date(args: list[Value], env: Env) -> Value:
     _arity("date", args, 1, 2)
+    if len(args) == 2:
+        raise QueryError("date(text, format) is not supported: write the date as YYYY-MM-DD")
     value = args[0]
     if isinstance(value, dt.datetime):
         return value
