@@ -13,10 +13,10 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from .. import obsidian
 from ..model import Note
+from ..properties import frontmatter_links
 from ..resolve import Resolver
 from .data import QueryFile, QueryTask, QueryVault
 from .inline_fields import inline_fields, line_fields
@@ -29,14 +29,22 @@ FileTimes = Mapping[str, tuple[dt.datetime, dt.datetime]]
 
 
 def query_vault(
-    notes: Iterable[Note], today: dt.date, times: FileTimes | None = None
+    notes: Iterable[Note],
+    today: dt.date,
+    times: FileTimes | None = None,
+    links: Mapping[str, Iterable[str]] | None = None,
 ) -> QueryVault:
-    """The published `notes` as the query engines read them, relative dates on `today`."""
+    """The published `notes` as the query engines read them, relative dates on `today`.
+    `links` gives the notes each note links to, as the build resolved them; without it they
+    are resolved here, among `notes`."""
     notes = list(notes)
-    resolver = Resolver(
-        note_paths=[n.path for n in notes], aliases={n.path: list(n.aliases) for n in notes}
-    )
-    outlinks = {n.path: _outlinks(n, resolver) for n in notes}
+    if links is not None:
+        outlinks = {n.path: tuple(dict.fromkeys(links.get(n.path, ()))) for n in notes}
+    else:
+        resolver = Resolver(
+            note_paths=[n.path for n in notes], aliases={n.path: list(n.aliases) for n in notes}
+        )
+        outlinks = {n.path: _outlinks(n, resolver) for n in notes}
     inlinks: dict[str, list[str]] = defaultdict(list)
     for source, targets in outlinks.items():
         for target in targets:
@@ -110,29 +118,14 @@ def _tasks(note: Note) -> tuple[QueryTask, ...]:
 
 def _outlinks(note: Note, resolver: Resolver) -> tuple[str, ...]:
     """Published notes that `note` links to (prose and frontmatter; code left out)."""
-    targets = [
-        target
-        for in_code, _, segment in obsidian.segments(note.body)
-        if not in_code
-        for _, target in obsidian.link_targets(segment)
-    ]
-    targets += [t for _, t in obsidian.link_targets(" ".join(_strings(note.meta)))]
+    targets = [ref.target for ref in obsidian.scan_links(note.body)]
+    targets += frontmatter_links(note.meta)
     found: dict[str, None] = {}
     for target in targets:
         path = resolver.resolve(target, note.path).path
         if path is not None:
             found[path] = None
     return tuple(found)
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list | tuple):
-        return [s for v in value for s in _strings(v)]
-    return []
 
 
 def _day_in_name(name: str) -> dt.date | None:
