@@ -118,6 +118,7 @@ def _build(config_file: Path, site: Path, **overrides: Any) -> Built:
     try:
         cfg = load_config(str(config_file), **overrides)
         cfg.plugins.on_startup(command="build", dirty=False)
+        forget_search(cfg)
         try:
             build(cfg)
         except Abort:
@@ -128,6 +129,14 @@ def _build(config_file: Path, site: Path, **overrides: Any) -> Built:
         logger.removeHandler(handler)
         logger.setLevel(previous)
     return Built(site, handler.records, aborted, bool(cfg.use_directory_urls))
+
+
+def forget_search(config: Any) -> None:
+    """MkDocs keeps one instance of each plugin that has on_startup per process, and Material's
+    search keeps the last dirty build's index on it: every build of the tests starts clean."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    if hasattr(search, "search_index_prev"):
+        search.search_index_prev = None
 
 
 @pytest.fixture

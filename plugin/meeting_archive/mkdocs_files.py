@@ -232,21 +232,3 @@ def apply(
         place(file, page.page_path, page.index, config.use_directory_urls)
         files.append(file)
     return files
-
-
-def written(files: Files, build: Build) -> set[str]:
-    """Every file this build writes into the site folder (pages, copied files, the files beside
-    the pages): what a `--dirty` build must not leave behind from an earlier one."""
-    out = {os.path.normpath(f.abs_dest_path) for f in files}
-    out.update(build.files_beside)
-    return out
-
-
-def remove_stale(site_dir: str, before: set[str], now: set[str]) -> None:
-    """Under `--dirty`, MkDocs removes nothing: a page or file that an earlier build wrote and
-    this one does not (a note made private, renamed or deleted) is removed here."""
-    root = os.path.realpath(site_dir)
-    for path in sorted(before - now):
-        real = os.path.realpath(path)
-        if real.startswith(root + os.sep) and os.path.isfile(real):
-            os.remove(real)

@@ -130,8 +130,14 @@ class Pipeline:
             self.written[target] = content
 
     def keep(self, build: Build) -> None:
-        """After a build: its pages are what the next one may reuse."""
-        self.previous = {src: page for src, page in build.pages.items()}
+        """After a build: its pages are what the next one may reuse (a page it did not ask for,
+        under `--dirty`, is as the build before left it)."""
+        owned = build.owned()
+        self.previous = {
+            src: build.pages.get(src) or self.previous[src]
+            for src in owned
+            if src in build.pages or src in self.previous
+        }
         if self.disk is not None:
             self.disk.store(build.made)
             self.disk.forget_except(set(self.previous))

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import tempfile
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.templates import TemplateContext
 
-from . import _current, deploy, mkdocs_config, mkdocs_files, mkdocs_search
+from . import _current, deploy, mkdocs_config, mkdocs_dirty, mkdocs_files
 from .config import MeetingArchiveConfig
 from .model import Problem
 from .pipeline import Build, Pipeline, Settings
@@ -36,7 +39,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self.pipeline: Pipeline | None = None
         self.stubs = tempfile.TemporaryDirectory(prefix="meeting_archive_")
         self.written: set[str] = set()
-        self.search_index: dict[str, object] | None = None
+        self.search = mkdocs_dirty.SearchEntries()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not hasattr(self, "stubs"):
@@ -45,6 +48,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             self.pipeline = Pipeline(mkdocs_config.cache_folder(config, self.config.cache_dir))
         self.build: Build | None = None
         self.rendered: set[str] = set()
+        self.search.start()
         self.logged = 0
         mkdocs_config.configure(config)
         return config
@@ -89,6 +93,22 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         page.present_anchor_ids = rendered.ids()
         return rendered.html
 
+    # Before the tags plugin's on_env (priority 100), which makes the tags index.
+    @event_priority(110)
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self.dirty and self.build is not None:
+            meta = {src: page.meta for src, page in self.build.pipeline.previous.items()}
+            mkdocs_dirty.tag_unrendered(config, files, self.rendered, meta)
+        return env
+
+    # After the search plugin's (priority 0), which has indexed the page then.
+    @event_priority(-50)
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        self.search.after_page(config, page.url)
+        return context
+
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # After the search plugin has indexed the page: listings are not searched.
         if self.build is not None and page.file.src_uri in self.build.pages:
@@ -104,13 +124,11 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             return
         assert self.pipeline is not None
         self.pipeline.write_files(build, config.site_dir)
-        pages = [f.url for f in self.files.documentation_pages()]
-        self.search_index = mkdocs_search.merge_index(
-            config.site_dir, self.search_index, self.rendered, pages, self.dirty
-        )
-        written = mkdocs_files.written(self.files, build)
+        pages = [f.page.url for f in self.files.documentation_pages() if f.page is not None]
+        self.search.write(config.site_dir, pages, self.dirty)
+        written = mkdocs_dirty.written(self.files, build.files_beside)
         if self.dirty:
-            mkdocs_files.remove_stale(config.site_dir, self.written, written)
+            mkdocs_dirty.remove_stale(config.site_dir, self.written, written)
         self.written = written
         self.pipeline.keep(build)
         self._log()
