@@ -17,6 +17,7 @@ dot-folder, an excluded folder or outside the vault.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import html
@@ -148,7 +149,7 @@ def private_parts(
             public_pages.add(item.page_path or _would_be_page(item.meta, item.title, rel))
         else:
             stem = posixpath.splitext(posixpath.basename(rel))[0]
-            title = str(meta.get("title") or "") or _heading(text) or stem
+            title = _one_value(meta.get("title")) or _heading(text) or stem
             hidden.append((text, title, _would_be_page(meta, title, rel)))
             hidden_refs.update(used_names(text, meta))
     everything_public = "\n".join(public_text)
@@ -365,6 +366,12 @@ def _heading(text: str) -> str | None:
     return heading.group(1).strip() if heading else None
 
 
+def _one_value(value: Any) -> str:
+    """A frontmatter value as text when it is one value; "" for a list or mapping (never
+    turned into text: a YAML alias bomb expands to gigabytes)."""
+    return str(value).strip() if isinstance(value, (str, int, float, dt.date)) else ""
+
+
 def _would_be_page(meta: dict[str, Any], title: str, rel: str) -> str:
     """Where the plugin would publish the note (before any `-2` for a collision)."""
     from meeting_archive.urls import slugify, vault_page_path
@@ -372,10 +379,10 @@ def _would_be_page(meta: dict[str, Any], title: str, rel: str) -> str:
 
     date, _ = parse_date(meta.get("date"))
     people = any(meta.get(k) for k in ("participants", "attendees", "account", "accounts"))
-    kind = str(meta.get("type", "")).lower()
+    kind = _one_value(meta.get("type")).lower()
     stem = posixpath.splitext(posixpath.basename(rel))[0]
     if date is not None and people:
-        return f"meetings/{date.isoformat()}-{slugify(str(meta.get('slug') or title))}"
+        return f"meetings/{date.isoformat()}-{slugify(_one_value(meta.get('slug')) or title)}"
     if kind in ("person", "account"):
         return f"{'people' if kind == 'person' else 'accounts'}/{slugify(stem)}"
     return vault_page_path(rel)
