@@ -1446,6 +1446,7 @@ def _xml_forbidden(v: AdversarialVault, w: _Writer) -> None:
         "a meeting whose title, attendee, account, heading and tasks hold characters XML 1.0 "
         "forbids (ESC, form feed, NUL, C0 controls, U+FFFE, U+FFFF): feed.xml, actions.ics and "
         "every JSON file still parse",
+        may_warn=(_re(path),),  # whether stripping them is reported is left open
     )
     surrogate = "Bad/Xml Surrogate.md"
     w.raw(

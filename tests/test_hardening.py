@@ -681,7 +681,9 @@ ALL_CHANNELS = [*CHANNELS, *PROPERTY_CHANNELS]
 
 def _file_name(channel: str, shared: bool) -> str:
     ext = "pdf" if channel.endswith("-link") and "wikilink" not in channel else "png"
-    return f"{'shared' if shared else 'only'}-{channel}.{ext}"
+    # `[r]: <path with a space> "title"` is what the angle brackets are for
+    gap = " " if channel == "reference-angle-title" else "-"
+    return f"{'shared' if shared else 'only'}{gap}{channel}.{ext}"
 
 
 @pytest.fixture(scope="module")
@@ -945,7 +947,9 @@ def script_url(draw: st.DrawFn, entities: bool) -> str:
                 )
         chars = out
         colon = draw(st.sampled_from([":", "&colon;", "&#58;", "&#x3A;"]))
-    lead = draw(st.text(st.sampled_from(LEADING), max_size=3))
+    # at most two: a page shows the URL seven times, and more than 16 C0 controls in a
+    # note's first 4 KB make it a binary file (repair.py), which would prove nothing here
+    lead = draw(st.text(st.sampled_from(LEADING), max_size=2))
     return lead + "".join(chars) + colon + SCHEME_PAYLOAD[word]
 
 
@@ -1001,6 +1005,9 @@ def test_no_url_spelling_a_browser_runs_as_script_reaches_a_page(
         write(base / "vault", files)
         built = build_vault(base / "vault", base / "out")
         assert_built(built)
+        shown = [f"plain/url-{n}" for n in range(len(plain))]
+        shown += [f"html/html-{n}" for n in range(len(with_entities))]
+        assert all(page_file(built.site, page) for page in shown), "a page was left out"
         findings = audit_xss(built.site)
         assert not findings, "\n".join(map(str, findings))
 
@@ -1415,7 +1422,7 @@ def test_an_index_note_that_is_a_person_keeps_the_archive_calendar(tmp_path: Pat
     built = build_vault(tmp_path / "vault", tmp_path / "out")
     assert_built(built)
     archive = _summaries(built.site / "actions.ics")
-    assert {"Task for quinn", "Task for other", "Task for third"} <= {s.strip() for s in archive}, (
+    assert {"Task for quinn", "Task for other", "Task for third"} == {s.strip() for s in archive}, (
         archive
     )
     own = {
@@ -1426,9 +1433,14 @@ def test_an_index_note_that_is_a_person_keeps_the_archive_calendar(tmp_path: Pat
     assert quinn, own
 
 
+C0_BUT_WHITESPACE = [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"]
+"""Every C0 control XML 1.0 forbids (all but tab, LF and CR)."""
+YAML_C0 = "".join(f"\\x{ord(c):02x}" for c in C0_BUT_WHITESPACE)
+RAW_C0 = "\x01\x02\x07\x08\x0b\x0e\x1f"
+"""Some of them raw in the text (more than 16 in a note's first 4 KB make it binary)."""
 XML_MEETING = (
     "---\n"
-    'title: "Xml \\e esc \\f ff \\a bell \\0 nul \\x01 soh \\x08 bs \\uFFFE \\uFFFF meeting"\n'
+    'title: "Xml ' + YAML_C0 + ' \\uFFFE \\uFFFF meeting"\n'
     "date: 2031-01-02\n"
     'participants: ["Esc\\ePerson", "Nul\\0Person", "Pat Doe"]\n'
     'account: "Form\\fFeed Account"\n'
@@ -1436,9 +1448,13 @@ XML_MEETING = (
     'tags: ["tag\\x07bell"]\n'
     "---\n\n"
     "# Heading \x1b with esc \x0c and ff\n\n"
-    "- [ ] Task with \x1b esc, \x0c ff and \x01 soh @Pat 📅 2031-01-03\n"
+    "- [ ] Task with " + RAW_C0 + " @Pat 📅 2031-01-03\n"
+    "- [ ] Task with \x1b esc and \x0c form feed @Pat 📅 2031-01-05\n"
     "- [ ] Task \ufffe with \uffff nonchars @Esc 📅 2031-01-04\n"
 )
+"""A meeting whose title, names, alias, tag, heading and tasks hold them (in the
+frontmatter as YAML escapes, every one of them in the title; in the text as raw characters,
+NUL apart: a NUL byte makes a file binary)."""
 
 
 def test_characters_xml_forbids_never_break_a_feed_or_data_file(tmp_path: Path) -> None:
@@ -1459,6 +1475,8 @@ def test_characters_xml_forbids_never_break_a_feed_or_data_file(tmp_path: Path) 
     built = build_vault(tmp_path / "vault", tmp_path / "out")
     assert_built(built)
     assert (built.site / "feed.xml").is_file()
+    published = [p.name for p in (built.site / "meetings").iterdir() if p.name[:4] == "2031"]
+    assert len(published) == 2, published  # both meetings are notes, not binary files
     problems = data_file_problems(built.site)
     assert not problems, "\n".join(problems)
     for path in built.site.rglob("*.json"):
