@@ -1,5 +1,9 @@
 """Hypothesis profiles: `ci` (the default) runs 2,000 examples per property, derandomized so CI
-is repeatable; `long` (HYPOTHESIS_PROFILE=long) runs 50,000 with fresh randomness, for a soak."""
+is repeatable; `long` (HYPOTHESIS_PROFILE=long) runs 50,000 with fresh randomness, for a soak.
+
+Properties whose every example is a real MkDocs build (tests/test_hardening.py) run
+`BUILD_EXAMPLES` examples instead, and do not shrink a failure (each shrinking step is a
+build): a handful under `ci`, a few hundred under `long`."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import os
 from hypothesis import HealthCheck, settings
 
 EXAMPLES = {"ci": 2_000, "long": 50_000}
+BUILD_EXAMPLES_BY_PROFILE = {"ci": 6, "long": 300}
 
 settings.register_profile(
     "ci",
@@ -27,3 +32,4 @@ settings.register_profile(
 )
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
+BUILD_EXAMPLES = BUILD_EXAMPLES_BY_PROFILE.get(PROFILE, BUILD_EXAMPLES_BY_PROFILE["ci"])

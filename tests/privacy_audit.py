@@ -3,14 +3,21 @@
 `audit_privacy` looks through every file under site/ (pages, the search index, the sitemap, any
 JSON or JS) for private markers and private titles, follows every href and src to see that none
 points at a private note's would-be page, and checks that no file in site/ came from outside
-the vault. `audit_xss` parses every page with lexbor and reports script that the vault's text
-produced: script elements and event-handler attributes that are not the theme's, and
-`javascript:` URLs. Both return findings (an empty list is a clean site), so a test can show
-all of them at once.
+the vault, and that no attachment only hidden notes use was copied. `audit_xss` parses every
+page with lexbor and reports script that the vault's text produced: script elements and
+event-handler attributes that are not the theme's, and every URL whose scheme, read as a
+browser's WHATWG URL parser reads it, is not on the allow-list (http, https, mailto, none).
+Both return findings (an empty list is a clean site), so a test can show all of them at once.
+
+What is hidden is judged here on its own, not only by the plugin's reader: frontmatter keys in
+any case, a `publish` that does not clearly say yes, a `draft` that does not clearly say no, a
+Markdown file of any extension case, and a file whose real path (through symlinks) is in a
+dot-folder, an excluded folder or outside the vault.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import html
@@ -22,6 +29,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -29,6 +37,8 @@ from urllib.parse import unquote, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 TEXT_SUFFIXES = {".html", ".json", ".js", ".xml", ".txt", ".css", ".svg", ".map", ".md", ".ics"}
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+"""Matched case-insensitively: `.MD`, `.Markdown` are notes too."""
 URL_ATTRIBUTES = (
     "href",
     "src",
@@ -40,7 +50,17 @@ URL_ATTRIBUTES = (
     "background",
     "cite",
     "srcset",
+    "ping",
+    "longdesc",
+    "manifest",
+    "codebase",
+    "usemap",
+    "icon",
+    "lowsrc",
+    "dynsrc",
 )
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+"""The only schemes a URL on a page may have (besides none: a relative URL)."""
 # Material's own inline scripts: its scope/storage helpers, the palette and hash restorers, and
 # the JSON config. A script the vault's text produced would be none of these.
 THEME_INLINE_SCRIPTS = (
@@ -78,37 +98,60 @@ class Secrets:
     markers: list[str]
     titles: list[str]
     pages: list[str]
+    attachments: list[str] = dataclass_field(default_factory=list)
+    """Vault paths of attachments that only hidden notes use (or that are hidden themselves):
+    none may be in site/."""
 
 
 _PHRASE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.;:()-]{14,}[A-Za-z0-9]")
 
 
-def private_parts(vault: Path, extra_markers: Iterable[str] = ()) -> Secrets:
-    """The secrets of any vault, found with the plugin's own reader: each note it leaves out
-    (private, or unreadable frontmatter) and each note in a dot-folder gives its plain-text
-    phrases of 16+ characters, its title and its would-be page path, less whatever a published
-    note also has (a phrase it also says, a title it also shows, a page it takes)."""
+def is_markdown(name: str) -> bool:
+    return name.lower().endswith(MARKDOWN_SUFFIXES)
+
+
+def private_parts(
+    vault: Path, extra_markers: Iterable[str] = (), exclude: Iterable[str] = ()
+) -> Secrets:
+    """The secrets of any vault: each note left out — by the plugin's own reader (private, or
+    unreadable frontmatter), by this module's own judgement (`judged_private`), or because
+    its real path is hidden (`hidden_path`; `exclude` is exclude_docs, gitignore lines) —
+    gives its plain-text phrases of 16+ characters, its title and its would-be page path, less
+    whatever a published note also has (a phrase it also says, a title it also shows, a page
+    it takes); and each attachment that only such notes use (any channel: wikilink, Markdown
+    link or image, reference definition, raw HTML, frontmatter property), or that is hidden
+    itself, is listed."""
     from meeting_archive.repair import NotText, decode_note
     from meeting_archive.vault import Note, ReadOptions, read_note
 
+    spec = _exclude_spec(exclude)
     hidden: list[tuple[str, str, str]] = []
+    hidden_refs: set[str] = set()
     public_text: list[str] = []
     public_pages: set[str] = set()
-    for path in sorted(p for p in vault.rglob("*") if p.suffix in (".md", ".markdown")):
-        rel = path.relative_to(vault).as_posix()
+    attachments: list[tuple[str, bool]] = []
+    for rel, path, real in vault_files(vault):
+        concealed = hidden_path(rel, real, spec)
+        if not is_markdown(rel):
+            attachments.append((rel, concealed))
+            continue
         try:
             raw = path.read_bytes()
             text = decode_note(raw).text
         except (OSError, NotText):
             continue
         item, _ = read_note(rel, raw, ReadOptions())
-        if isinstance(item, Note) and not any(part.startswith(".") for part in rel.split("/")):
+        meta, body = _meta_and_body(text)
+        if isinstance(item, Note) and not concealed and not judged_private(meta, body):
             public_text.append(text.casefold())
+            if "%" in text:  # a file name written URL-encoded (`x%20y.png`) names it too
+                public_text.append(unquote(text).casefold())
             public_pages.add(item.page_path or _would_be_page(item.meta, item.title, rel))
         else:
-            meta = _meta(text)
-            title = str(meta.get("title") or "") or _heading(text) or path.stem
+            stem = posixpath.splitext(posixpath.basename(rel))[0]
+            title = _one_value(meta.get("title")) or _heading(text) or stem
             hidden.append((text, title, _would_be_page(meta, title, rel)))
+            hidden_refs.update(used_names(text, meta))
     everything_public = "\n".join(public_text)
     markers = set(extra_markers)
     titles, pages = set(), set()
@@ -118,21 +161,215 @@ def private_parts(vault: Path, extra_markers: Iterable[str] = ()) -> Secrets:
             titles.add(title)
         if page not in public_pages:
             pages.add(page)
-    return Secrets(sorted(markers), sorted(titles), sorted(pages))
+    kept_out = sorted(
+        rel
+        for rel, concealed in attachments
+        if concealed
+        or (
+            posixpath.basename(rel).casefold() in hidden_refs
+            and posixpath.basename(rel).casefold() not in everything_public
+        )
+    )
+    return Secrets(sorted(markers), sorted(titles), sorted(pages), kept_out)
 
 
-def _meta(text: str) -> dict[str, Any]:
+def vault_files(vault: Path) -> Iterator[tuple[str, Path, str | None]]:
+    """(vault path, path, real path relative to the vault or None if it is outside) of every
+    file, as MkDocs lists them: symlinked folders followed (a folder reached again through a
+    symlink loop is not entered twice on one walk)."""
+    root = os.path.realpath(vault)
+    for folder, dirs, names in os.walk(vault, followlinks=True):
+        here = Path(folder)
+        real_folder = os.path.realpath(folder)
+        chain = {os.path.realpath(p) for p in here.parents if p.is_relative_to(vault)}
+        chain.add(real_folder)
+        dirs[:] = [d for d in dirs if os.path.realpath(here / d) not in chain]
+        for name in sorted(names):
+            path = here / name
+            rel = path.relative_to(vault).as_posix()
+            real = os.path.realpath(path) if path.is_symlink() else os.path.join(real_folder, name)
+            inside = real.startswith(root + os.sep)
+            yield rel, path, (Path(real).relative_to(root).as_posix() if inside else None)
+
+
+def _exclude_spec(lines: Iterable[str]) -> Any:
+    import pathspec
+
+    lines = [line for line in lines if line.strip()]
+    return pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+
+
+def hidden_path(rel: str, real: str | None, spec: Any = None) -> bool:
+    """Whether a vault file is never published by where it is: a dot-folder (or dot-file), an
+    excluded path, or outside the vault, judged on the path it is listed by and on its real
+    path alike."""
+    if real is None:
+        return True
+    for path in (rel, real):
+        if any(part.startswith(".") for part in path.split("/")):
+            return True
+        if spec is not None and spec.match_file(path):
+            return True
+    return False
+
+
+_CLEARLY_YES = {"true", "yes", "on", "1"}
+_CLEARLY_NO = {"false", "no", "off", "0"}
+_MISSING = object()
+
+
+def _clearly(value: Any, words: set[str], boolean: bool) -> bool:
+    """Whether a frontmatter value clearly says `boolean` (read leniently: any case, spaces
+    around, YAML booleans, the numbers 1 and 0)."""
+    if isinstance(value, bool):
+        return value is boolean
+    if isinstance(value, (int, float)):
+        return value == (1 if boolean else 0)
+    if isinstance(value, str):
+        return value.strip().lower() in words
+    return False
+
+
+def judged_private(
+    meta: dict[str, Any], body: str, private_tags: Iterable[str] = ("private",)
+) -> bool:
+    """This module's own reading of SPEC's Privacy (DESIGN-NOTES): keys in any case; two keys
+    that differ only in case make the frontmatter unreadable; a `publish` that is not clearly
+    yes, a `draft` that is not clearly no (an empty `draft:` is let pass), or a private tag in
+    `tags`/`tag` (any key case, nested lists, `#`) or in the text (headings included, code
+    not) keeps a note out. Lenient wherever DESIGN-NOTES leaves room, so that it never calls
+    private a note that a correct plugin may publish."""
+    folded: dict[str, list[str]] = {}
+    for key in meta:
+        folded.setdefault(str(key).casefold(), []).append(key)
+    if any(len(keys) > 1 for keys in folded.values()):
+        return True
+
+    def get(name: str) -> Any:
+        keys = folded.get(name)
+        return meta[keys[0]] if keys else _MISSING
+
+    publish = get("publish")
+    if publish is not _MISSING and not _clearly(publish, _CLEARLY_YES, True):
+        return True
+    draft = get("draft")
+    if draft not in (_MISSING, None, "") and not _clearly(draft, _CLEARLY_NO, False):
+        return True
+    private = {t.casefold() for t in private_tags}
+
+    def is_private(tag: str) -> bool:
+        tag = tag.lstrip("#").casefold()
+        return tag in private or any(tag.startswith(p + "/") for p in private)
+
+    for key in ("tags", "tag"):
+        if any(is_private(t) for t in _tag_strings(get(key))):
+            return True
+    folded_body = body.casefold()
+    if not any("#" + p in folded_body for p in private):
+        return False
+    return any(is_private(t) for t in inline_tags(body))
+
+
+def _tag_strings(value: Any, depth: int = 0) -> list[str]:
+    """Strings of a tags value: a string (split at commas and spaces) or lists of them, three
+    levels deep at most and a thousand items at most (a YAML alias bomb costs nothing)."""
+    if isinstance(value, str):
+        return [p for p in re.split(r"[,\s]+", value) if p]
+    if isinstance(value, list) and depth < 3:
+        out: list[str] = []
+        for item in value[:1000]:
+            out += _tag_strings(item, depth + 1)
+        return out
+    return []
+
+
+_FENCE_LINE = re.compile(r"^\s*(?:>\s*)*(```|~~~)")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_INLINE_TAG = re.compile(r"(?:^|(?<=\s))#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
+
+
+def inline_tags(body: str) -> list[str]:
+    """`#tags` in a note's text (without its frontmatter) outside code (headings and
+    %%comments%% count)."""
+    if "#" not in body:
+        return []
+    found, fence = [], None
+    for line in body.split("\n"):
+        opening = _FENCE_LINE.match(line)
+        if fence is not None:
+            if opening and opening.group(1) == fence:
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        found += _INLINE_TAG.findall(_CODE_SPAN.sub(" ", line).replace("%%", " "))
+    return found
+
+
+_WIKI_TARGET = re.compile(r"!?\[\[([^\[\]|#^\n]+)")
+_MD_TARGET = re.compile(r"\]\(\s*(?:<([^>\n]*)>|([^)\s]+))")
+_REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))", re.MULTILINE)
+_HTML_URL = re.compile(
+    r"""(?:src|href|data|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I
+)
+
+
+def used_names(text: str, meta: dict[str, Any]) -> set[str]:
+    """The file names (case-folded) a note uses, by every channel: wikilinks and embeds,
+    Markdown links and images, reference definitions (`[r]: path`, `[r]: <a b.png> "t"`),
+    raw HTML `src`/`href`, and frontmatter properties (`cover: "[[x.png]]"`, `banner:
+    img/x.png`, lists and mappings of them)."""
+    targets = [m.group(1) for m in _WIKI_TARGET.finditer(text)]
+    for pattern in (_MD_TARGET, _REF_DEFINITION, _HTML_URL):
+        targets += [next(g for g in m.groups() if g is not None) for m in pattern.finditer(text)]
+    for value in _property_strings(meta):
+        wiki = _WIKI_TARGET.findall(value)
+        targets += wiki or [value]
+    names = set()
+    for target in targets:
+        path = unquote(html.unescape(target)).split("#")[0].split("?")[0].strip()
+        name = path.replace("\\", "/").rsplit("/", 1)[-1].strip()
+        if name:
+            names.add(name.casefold())
+    return names
+
+
+def _property_strings(value: Any, budget: list[int] | None = None) -> Iterator[str]:
+    """Every string in a frontmatter value, at most a few thousand (YAML aliases can nest)."""
+    budget = budget if budget is not None else [5000]
+    if budget[0] <= 0:
+        return
+    budget[0] -= 1
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _property_strings(item, budget)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _property_strings(item, budget)
+
+
+def _meta_and_body(text: str) -> tuple[dict[str, Any], str]:
     from meeting_archive.vault import FrontmatterError, split_frontmatter
 
     try:
-        return split_frontmatter(text)[0]
+        meta, body, _ = split_frontmatter(text)
+        return meta, body
     except FrontmatterError:
-        return {}
+        return {}, text
 
 
 def _heading(text: str) -> str | None:
     heading = re.search(r"^# (.+)$", text, re.MULTILINE)
     return heading.group(1).strip() if heading else None
+
+
+def _one_value(value: Any) -> str:
+    """A frontmatter value as text when it is one value; "" for a list or mapping (never
+    turned into text: a YAML alias bomb expands to gigabytes)."""
+    return str(value).strip() if isinstance(value, (str, int, float, dt.date)) else ""
 
 
 def _would_be_page(meta: dict[str, Any], title: str, rel: str) -> str:
@@ -142,10 +379,10 @@ def _would_be_page(meta: dict[str, Any], title: str, rel: str) -> str:
 
     date, _ = parse_date(meta.get("date"))
     people = any(meta.get(k) for k in ("participants", "attendees", "account", "accounts"))
-    kind = str(meta.get("type", "")).lower()
+    kind = _one_value(meta.get("type")).lower()
     stem = posixpath.splitext(posixpath.basename(rel))[0]
     if date is not None and people:
-        return f"meetings/{date.isoformat()}-{slugify(str(meta.get('slug') or title))}"
+        return f"meetings/{date.isoformat()}-{slugify(_one_value(meta.get('slug')) or title)}"
     if kind in ("person", "account"):
         return f"{'people' if kind == 'person' else 'accounts'}/{slugify(stem)}"
     return vault_page_path(rel)
@@ -157,7 +394,14 @@ def _would_be_page(meta: dict[str, Any], title: str, rel: str) -> str:
 def audit_site(site: Path, secrets: Secrets, vault: Path | None = None) -> list[Finding]:
     """Both audits: the privacy of `secrets` (see audit_privacy) and script (audit_xss)."""
     return [
-        *audit_privacy(site, secrets.markers, secrets.titles, secrets.pages, vault=vault),
+        *audit_privacy(
+            site,
+            secrets.markers,
+            secrets.titles,
+            secrets.pages,
+            vault=vault,
+            attachments=secrets.attachments,
+        ),
         *audit_xss(site),
     ]
 
@@ -168,6 +412,7 @@ def audit_privacy(
     titles: Iterable[str] = (),
     pages: Iterable[str] = (),
     vault: Path | None = None,
+    attachments: Iterable[str] = (),
 ) -> list[Finding]:
     """Everything of a private note that reached `site`.
 
@@ -178,7 +423,9 @@ def audit_privacy(
       published them): no page may exist there and no href or src may point there;
     - `vault`: when given, every file in site/ that is not a page or a known generated file
       must have the content of a file inside the vault, the theme or the plugin (so nothing
-      reached through a symlink out of the vault was copied).
+      reached through a symlink out of the vault was copied);
+    - `attachments`: vault paths of files that only hidden notes use (or hidden themselves):
+      none may be in site/, at its own path or (when its content is its own) under any other.
     """
     findings: list[Finding] = []
     needles = _any_of({m.casefold() for m in markers if m})
@@ -206,6 +453,44 @@ def audit_privacy(
             findings.append(Finding("page", form, "a private note's page exists"))
     if vault is not None:
         findings += foreign_files(site, vault)
+    findings += _kept_out_attachments(site, list(attachments), vault)
+    return findings
+
+
+def _kept_out_attachments(site: Path, attachments: list[str], vault: Path | None) -> list[Finding]:
+    """Attachments that must not be in site/: at their own path, or (when the vault is known
+    and no other vault file has the same bytes) copied under another name."""
+    if not attachments:
+        return []
+    findings = [
+        Finding("attachment", rel, "used only by unpublished notes (or hidden), yet published")
+        for rel in attachments
+        if (site / rel).is_file()
+    ]
+    if vault is None:
+        return findings
+    kept_out = set(attachments)
+    own: dict[str, str] = {}
+    shared: set[str] = set()
+    for rel, path, real in vault_files(vault):
+        if real is None or not path.is_file():
+            continue
+        digest = _digest(path.read_bytes())
+        if rel in kept_out:
+            own[digest] = rel
+        else:
+            shared.add(digest)
+    wanted = {d: rel for d, rel in own.items() if d not in shared}
+    if not wanted:
+        return findings
+    reported = {f.file for f in findings}
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        if rel in reported or rel.endswith(".html"):
+            continue
+        source = wanted.get(_digest(path.read_bytes()))
+        if source is not None:
+            findings.append(Finding("attachment", rel, f"a copy of {source}"))
     return findings
 
 
@@ -390,8 +675,9 @@ def _digest(data: bytes) -> str:
 def audit_xss(site: Path) -> list[Finding]:
     """Script in the site that the theme did not put there: on every page, script elements
     without a src under assets/ (or not one of Material's inline scripts), any on* attribute,
-    any javascript:/vbscript: URL, frames and objects; and HTML with any of these in the
-    search index, which Material's search shows as HTML."""
+    any URL whose scheme (`url_scheme`, as a browser reads it) is not http, https or mailto,
+    frames and objects; and HTML with any of these in the search index, which Material's
+    search shows as HTML."""
     findings: list[Finding] = []
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
@@ -430,16 +716,23 @@ def _script_findings(rel: str, tree: LexborHTMLParser, *, page: bool) -> list[Fi
             name = attribute.lower()
             if name.startswith("on"):
                 found.append(Finding("handler", rel, f"<{node.tag} {attribute}={value!r}>"))
-            elif (
-                name in URL_ATTRIBUTES
-                and value
-                and _script_url(value)
-                and not (page and _theme_placeholder(node, value))
-            ):
-                found.append(Finding("js-url", rel, f"<{node.tag} {attribute}={value!r}>"))
+            elif name in URL_ATTRIBUTES and value:
+                for url in _srcset(value) if name == "srcset" else [value]:
+                    scheme = url_scheme(url)
+                    if scheme in (None, *ALLOWED_SCHEMES) or (
+                        page and _theme_placeholder(node, url)
+                    ):
+                        continue
+                    found.append(
+                        Finding("js-url", rel, f"<{node.tag} {attribute}={url!r}> ({scheme}:)")
+                    )
             elif name == "style" and value and re.search(r"expression\(|javascript:", value, re.I):
                 found.append(Finding("js-url", rel, f"<{node.tag} style={value!r}>"))
     return found
+
+
+def _srcset(value: str) -> list[str]:
+    return [c.split()[0] for c in value.split(",") if c.split()]
 
 
 def _theme_script(rel: str, node: LexborNode) -> bool:
@@ -463,17 +756,72 @@ def _theme_placeholder(node: LexborNode, value: str) -> bool:
     )
 
 
-def _script_url(value: str) -> bool:
-    """Whether a URL runs script, read as browsers read it (the URL standard): leading and
-    trailing control characters and spaces dropped, tabs and newlines anywhere removed
-    ("java\tscript:" is javascript:, "java script:" is a relative path)."""
-    cleaned = html.unescape(value).strip("".join(map(chr, range(0x21))))
-    cleaned = re.sub(r"[\t\n\r]", "", cleaned).lower()
-    return cleaned.startswith(("javascript:", "vbscript:", "data:text/html"))
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def url_scheme(value: str) -> str | None:
+    """A URL's scheme as a browser's WHATWG URL parser reads it, lower-cased; None for a
+    relative URL. The attribute value is taken as the HTML parser gave it (entities already
+    decoded, once); leading and trailing C0 controls and spaces are stripped and every ASCII
+    tab and newline removed, then the scheme is what comes before the first `:` if it is a
+    letter followed by letters, digits, `+`, `-` and `.` ("java\tscript:" is javascript:,
+    "java script:" and "&#106;avascript:" as text are relative paths)."""
+    cleaned = re.sub(r"[\t\n\r]", "", value.strip(_C0_OR_SPACE))
+    match = _SCHEME.match(cleaned)
+    return match.group(1).lower() if match else None
 
 
 def _outer(node: LexborNode) -> str:
     return (node.html or "")[:200]
+
+
+# -- data files --------------------------------------------------------------------------------
+
+
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 does not allow (C0 controls but tab, LF and CR; surrogates; U+FFFE/F)."""
+PLUGIN_DATA_FILES = ("feed.xml", "archive.json", "graph.json")
+"""The plugin's own feed and data files (with every `*.ics`): DESIGN-NOTES has the characters
+XML 1.0 forbids stripped from them."""
+
+
+def data_file_problems(site: Path) -> list[str]:
+    """Each data file of `site` that a strict reader refuses: XML that `xml.etree` cannot
+    parse, JSON that `json.loads` (strict) cannot, an iCalendar file `icalendar` cannot; and
+    a character XML 1.0 forbids in the plugin's own feed, calendars and data."""
+    import xml.etree.ElementTree as ET
+
+    import icalendar
+
+    problems = []
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        if path.suffix not in (".xml", ".json", ".ics"):
+            continue
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            problems.append(f"{rel}: not UTF-8 ({err})")
+            continue
+        try:
+            if path.suffix == ".xml":
+                ET.fromstring(data)
+            elif path.suffix == ".json":
+                value = json.loads(text)
+                if rel in PLUGIN_DATA_FILES:
+                    text = "\n".join(_json_strings(value))
+            else:
+                icalendar.Calendar.from_ical(data)
+        except Exception as err:
+            problems.append(f"{rel}: does not parse ({type(err).__name__}: {err})"[:300])
+            continue
+        if rel in PLUGIN_DATA_FILES or path.suffix == ".ics":
+            bad = sorted({f"U+{ord(c):04X}" for c in XML_FORBIDDEN.findall(text)})
+            if bad:
+                problems.append(f"{rel}: holds characters XML 1.0 forbids: {', '.join(bad)}")
+    return problems
 
 
 # -- running builds -----------------------------------------------------------------------
