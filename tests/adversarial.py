@@ -1430,7 +1430,12 @@ def _xss_round_two(v: AdversarialVault, w: _Writer) -> None:
         "xss",
         "notes that write the plugin's placeholder comments (`<!--ma-fragment-N-->`, the "
         "`+`…`/` pair, Arabic-Indic digits) around script: on a page with fragments "
-        "(backlinks, a meeting header), on one with none, embedded",
+        "(backlinks, a meeting header), on one with none, embedded (their `<img src=x>` names "
+        "a file the vault lacks: a warning, as a Markdown image's would be)",
+        warns=tuple(
+            _re(f"XSS/Forged {n}.md") + r"linked file x is not in the vault"
+            for n in ("Placeholders", "Alone", "Meeting")
+        ),
     )
 
 

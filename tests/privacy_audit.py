@@ -709,7 +709,7 @@ def _script_findings(rel: str, tree: LexborHTMLParser, *, page: bool) -> list[Fi
             # site; one to anywhere else, or to script, is not the plugin's.
             content = node.attributes.get("content") or ""
             url = content.split("url=", 1)[1] if "url=" in content.lower() else ""
-            if not url or _script_url(url) or re.match(r"^\s*([a-z][a-z0-9+.-]*:|//)", url, re.I):
+            if not url or url_scheme(url) is not None or url.strip().startswith("//"):
                 found.append(Finding("active-element", rel, _outer(node)))
     for node in tree.css("*"):
         for attribute, value in node.attributes.items():

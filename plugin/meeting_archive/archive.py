@@ -21,6 +21,7 @@ from .entities import Entities, entity_kind
 from .model import Archive, Decision, Entity, Note, Problem, Task
 from .obsidian import LinkRef, parse_wikilink
 from .page_paths import PagePaths, assign_page_paths, folders_of
+from .properties import frontmatter_links
 from .resolve import Resolution, Resolver
 from .urls import inside_vault, note_key
 from .vault import VaultRead, is_note_path
@@ -82,6 +83,8 @@ class ArchiveBuild:
     """Notes that are neither meetings nor entity notes: the vault's own, browsed by folder."""
     private_attachments: list[str] = field(default_factory=list)
     """Attachments that unpublished notes use and no published note does: not published."""
+    embedded: set[str] = field(default_factory=set)
+    """Notes that another note embeds (whole)."""
 
     def entity(self, target: Target) -> Entity | None:
         if target.kind == "entity" and target.name is not None:
@@ -99,6 +102,7 @@ def build_archive(
     use_directory_urls: bool = True,
     today: dt.date | None = None,
     cache: ModelCache | None = None,
+    bases: list[str] | None = None,
 ) -> ArchiveBuild:
     """The model of one build. `withheld` names notes that are not published for reasons the
     reader does not know (excluded, reached through a symlink out of the vault)."""
@@ -135,11 +139,17 @@ def build_archive(
         problems += note_problems
         _record(note, links, entities, backlinks, stats)
     cache.tables = {path: entry for path, entry in cache.tables.items() if path in notes}
-    problems += embed_problems(_embed_graph(read.notes, table), notes, MAX_EMBED_DEPTH)
+    embeds = _embed_graph(read.notes, table)
+    problems += embed_problems(embeds, notes, MAX_EMBED_DEPTH)
 
     others = [n for n in read.notes if not n.is_meeting and n.path not in entities.of_note]
     pages = assign_page_paths(
-        notes, meetings, entities.all, folders_of(n.path for n in others), use_directory_urls
+        notes,
+        meetings,
+        entities.all,
+        folders_of(n.path for n in others),
+        use_directory_urls,
+        bases or [],
     )
     archive = Archive(
         notes=notes,
@@ -165,8 +175,12 @@ def build_archive(
         archive.decisions.extend(
             Decision(meeting, meeting.body_line + index, text) for index, text in meeting.decisions
         )
-    private = _private_attachments(read, resolver, set(backlinks))
-    return ArchiveBuild(archive, table, entities, pages, resolver, problems, stats, others, private)
+    used = set(backlinks) | _property_uses(read.notes, resolver)
+    private = _private_attachments(read, resolver, used)
+    embedded = {target for edges in embeds.values() for target, _ in edges}
+    return ArchiveBuild(
+        archive, table, entities, pages, resolver, problems, stats, others, private, embedded
+    )
 
 
 def _embed_graph(notes: list[Note], table: LinkTable) -> dict[str, list[tuple[str, int]]]:
@@ -380,6 +394,17 @@ def _problem(ref: LinkRef, target: Target, note: Note, resolver: Resolver) -> Pr
 
 def _without_extension(path: str) -> str:
     return path.rsplit(".", 1)[0] if _is_note(path) else path
+
+
+def _property_uses(notes: list[Note], resolver: Resolver) -> set[str]:
+    """Files a published note names in a property (`cover: "[[x.png]]"`): used, so published."""
+    used: set[str] = set()
+    for note in notes:
+        for written in frontmatter_links(note.meta):
+            for found in (resolver.resolve(written, note.path), resolver.by_file_name(written)):
+                if found.path is not None:
+                    used.add(found.path)
+    return used
 
 
 def _private_attachments(read: VaultRead, resolver: Resolver, linked: set[str]) -> list[str]:

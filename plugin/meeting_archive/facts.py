@@ -22,6 +22,7 @@ from typing import Any
 
 from .archive import ArchiveBuild, LinkKey, Target
 from .model import Entity, Note, Task
+from .query_blocks import Queries
 from .urls import SiteUrls
 
 Key = tuple[str, ...]
@@ -43,6 +44,7 @@ class Facts:
     entity_src: Callable[[Entity], str]
     views: dict[str, Callable[[], Any]] = field(default_factory=dict)
     """Generated listings' data by name, made when first asked for."""
+    queries: Queries | None = None
     _prints: dict[Key, str] = field(default_factory=dict)
     _views: dict[str, Any] = field(default_factory=dict)
 
@@ -85,10 +87,15 @@ class Facts:
             return digest(([self._task(t) for t in tasks], self.today if dated else None))
         if kind == "today":
             return self.today.isoformat()
+        if kind == "embedded":
+            return str(key[1] in self.build.embedded)
         if kind == "view":
             return digest(self.view(key[1]))
         if kind == "config":
             return self.config
+        if kind == "queries":
+            assert self.queries is not None
+            return self.queries.fingerprint(key[1] == "times")
         raise KeyError(key)
 
     def _links(self, path: str) -> list[Any]:
@@ -157,6 +164,17 @@ class Reads:
             if resolved.path is not None:
                 found = entities.of_note.get(resolved.path)
         return found
+
+    def embedded(self, path: str) -> bool:
+        """Whether another note embeds this one."""
+        self._use("embedded", path)
+        return path in self.facts.build.embedded
+
+    def queries(self, times: bool) -> Queries:
+        """The build's queries (a page that shows one depends on what they can see)."""
+        self._use("queries", "times" if times else "")
+        assert self.facts.queries is not None
+        return self.facts.queries
 
     def backlinks(self, path: str) -> list[Note]:
         self._use("backlinks", path)

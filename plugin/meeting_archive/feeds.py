@@ -56,6 +56,12 @@ def task_path(task: Task, url_of: UrlOf) -> str:
     return f"{url_of(task.meeting)}#{task.anchor}"
 
 
+def one_line(text: str) -> str:
+    """Text for a one-line field (a calendar's name, an event's contact): clean, and its line
+    breaks made spaces (a name may hold one; the calendar format forbids it there)."""
+    return " ".join(xml_text(text).split())
+
+
 def plain(markdown: str) -> str:
     """Text of a note's Markdown for a feed: markup dropped, inline code kept as written, and
     no character that XML 1.0 forbids (every feed and JSON file gets only clean text)."""
@@ -121,7 +127,7 @@ class Calendars:
         cal.add("version", "2.0")
         cal.add("calscale", "GREGORIAN")
         cal.add("method", "PUBLISH")
-        name = xml_text(name)
+        name = one_line(name)
         cal.add("name", name)
         cal.add("x-wr-calname", name)
         cal.add("refresh-interval", dt.timedelta(hours=12), parameters={"VALUE": "DURATION"})
@@ -169,14 +175,14 @@ def _task_event(
     meeting = task.meeting
     path = task_path(task, url_of)
     link = absolute(site_url, path)
-    owner = xml_text(task.owner.name if task.owner else task.owner_name or "") or None
-    accounts = [xml_text(a) for a in accounts]
+    owner = one_line(task.owner.name if task.owner else task.owner_name or "") or None
+    accounts = [one_line(a) for a in accounts]
     event = icalendar.Event()
     event.add("uid", f"{meeting.page_path}/{task.anchor}@{domain}")
     event.add("dtstamp", dtstamp)
     event.add("dtstart", task.due)
     event.add("dtend", task.due + dt.timedelta(days=1))
-    event.add("summary", plain(task.text) or "(no text)")
+    event.add("summary", one_line(plain(task.text)) or "(no text)")
     lines = []
     if owner:
         lines.append(f"Owner: {owner}")

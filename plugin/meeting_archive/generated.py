@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,6 +23,8 @@ from .archive import ArchiveBuild
 from .markup import anchor, esc, escape_md, table
 from .model import Entity
 from .page_paths import SECTIONS, listing_page
+from .queries import QueryError
+from .query_blocks import query_problem
 from .rendered import PageDraft
 from .sections import LISTING_PAGE, href_of
 from .urls import SiteUrls
@@ -223,6 +226,7 @@ def site_pages(
         )
     if views.graph.nodes:
         _graph_page(maker)
+    _bases(maker)
     for entity in build.archive.entities():
         key = maker.view(f"entity:{entity.key}", partial(views.entity, entity))
         if entity.note is None:
@@ -535,6 +539,47 @@ def _folders(maker: _Site) -> None:
             if folder:
                 maker.view(f"crumbs:{folder}", partial(views.crumbs, folder))
             maker.add(srcs[n], path, heading, name, make)
+
+
+# -- Obsidian Bases -------------------------------------------------------------------------
+
+
+def _bases(maker: _Site) -> None:
+    """A page for each `.base` file: every view of it, run over the published notes."""
+    for path, page in sorted(maker.build.pages.of_base.items()):
+        title = posixpath.splitext(posixpath.basename(path))[0]
+
+        def make(draft: PageDraft, _: Any, path: str = path, title: str = title) -> None:
+            reads = draft.reads
+            found = reads.queries(True)
+            text = found.bases.get(path, "")
+            notes = reads.facts.build.archive.notes
+            draft.add(f"# {escape_md(title)}\n")
+
+            def link(target: str, anchor_id: str | None) -> str:
+                return reads.href(target, anchor_id or "")
+
+            try:
+                names = found.views(text) or ("",)
+                for view in names:
+                    shown = found.run(
+                        "base", text, None, link, lambda p: notes[p].title, view or None
+                    )
+                    if view and len(names) > 1:
+                        draft.add(f"\n## {escape_md(view)}\n")
+                    draft.listing(shown)
+            except QueryError as err:
+                draft.problems.append(query_problem("base", err, path, 0))
+                draft.listing(f"<pre><code>{esc(text)}</code></pre>")
+
+        maker.add(
+            maker.sources.src(page),
+            page,
+            title,
+            maker.view(f"base:{path}", partial(str, path)),
+            make,
+            index=False,
+        )
 
 
 # -- the graph ------------------------------------------------------------------------------

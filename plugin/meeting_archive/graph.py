@@ -23,6 +23,7 @@ from itertools import chain, islice
 from typing import Any
 
 from .charts import XLINK
+from .markup import xml_text
 from .model import Archive, Entity, Note
 
 GRAPH_VERSION = 1
@@ -323,9 +324,10 @@ def graph_data(
 
 
 def graph_json(graph: EntityGraph, url_of: Callable[[Entity], str], max_nodes: int) -> str:
-    return json.dumps(
-        graph_data(graph, url_of, max_nodes), ensure_ascii=False, separators=(",", ":")
-    )
+    data = graph_data(graph, url_of, max_nodes)
+    for node in data["nodes"]:
+        node["label"] = xml_text(node["label"])
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 # -- local graphs -----------------------------------------------------------------------------

@@ -88,6 +88,12 @@ def list_vault(files: Files, config: MkDocsConfig) -> VaultListing:
             found.files.withheld[path] = "not-regular"
             found.problems.append(Problem(path, "not a regular file: left out"))
             continue
+        if path.lower().endswith(".base"):
+            # an Obsidian Bases file is a page (its views run), never the raw YAML
+            found.files.bases[path] = file.abs_src_path
+            found.files.attachments.append(path)
+            found.remove.append(file)
+            continue
         if note:
             found.files.notes.append((path, file.abs_src_path))
             if file.is_documentation_page():

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import listings, obsidian, sections, tasks
+from . import listings, obsidian, queries, query_blocks, sections, tasks
 from .archive import Target
 from .facts import Facts, Reads
 from .markdown_html import MarkdownEngine
@@ -33,6 +33,8 @@ IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".
 MAX_EMBED_DEPTH = 10
 EMBED_BUDGET = 200_000
 """Characters of embedded text a page may hold: past it, embeds stop with a marker."""
+EMBED_FRAME = 300
+"""What an embed adds to a page besides its text (its frame and source link), counted too."""
 _TASK_PREFIX = re.compile(r"^(\s*(?:>\s*)*(?:[-*+]|\d+[.)]) )\[(.)\]([ \t]+)")
 _FACT_LINE = re.compile(
     r"^\s*(?:[-*]\s+)?(?:\*\*|__)?(?P<label>[A-Za-z ]{2,20}?)(?::(?:\*\*|__)|(?:\*\*|__)?:)\s*(?P<value>.*?)\s*$"
@@ -278,6 +280,7 @@ class _Body:
         self.stash = draft.stash
         self.options = options
         self.embedded = 0
+        self.top_line: int | None = None
         self.hidden_tags = {t.casefold() for t in options.hidden_tags}
         self.budget_reported = False
         self.reported: set[tuple[str, ...]] = set()
@@ -302,7 +305,7 @@ class _Body:
         out = []
         for in_code, first_line, segment in obsidian.segments(source):
             if in_code:
-                out.append(segment)
+                out.append(self._code(segment, note, note.body_line + first_line))
             else:
                 out.append(self._prose(segment, first_line, note, stack, own_page, own_tasks))
         return obsidian.separate_lists("\n".join(out))
@@ -349,28 +352,105 @@ class _Body:
             text = re.sub("\x00E(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
         return text
 
+    # -- queries -----------------------------------------------------------------------------
+
+    def _code(self, segment: str, note: Note, line: int) -> str:
+        """Fenced code as it is, but for query blocks (tasks, dataview, base): their result,
+        run over the published notes, or their code with a warning when they cannot be run."""
+        if "```" not in segment and "~~~" not in segment:
+            return segment
+        lines = segment.split("\n")
+        out: list[str] = []
+        i = 0
+        while i < len(lines):
+            opening = query_blocks.FENCE_OPEN.match(lines[i])
+            lang = opening.group("lang").lower() if opening else ""
+            end = _fence_end(lines, i, opening.group("fence")) if opening else i
+            if lang not in query_blocks.LANGUAGES and lang not in query_blocks.NOT_RUN:
+                out.extend(lines[i : end + 1])
+                i = end + 1
+                continue
+            assert opening is not None
+            text = "\n".join(
+                line.removeprefix(opening.group("indent")) for line in lines[i + 1 : end]
+            )
+            shown = self._query(lang, text, note, line + i)
+            if shown is None:
+                out.extend(lines[i : end + 1])
+            else:
+                out.append(opening.group("indent") + self.stash.block(shown))
+            i = end + 1
+        return "\n".join(out)
+
+    def _query(
+        self, lang: str, text: str, note: Note, line: int, view: str | None = None
+    ) -> str | None:
+        """A query's result as HTML, or None (the block stays code) with a problem."""
+        if lang in query_blocks.NOT_RUN:
+            self.draft.problems.append(query_blocks.not_run(lang, note.path, line))
+            return None
+        found = self.reads.queries(query_blocks.reads_times(text))
+        notes = self.reads.facts.build.archive.notes  # their titles are in what queries see
+        try:
+            return found.run(
+                lang, text, note.path, self._query_link, lambda p: notes[p].title, view
+            )
+        except queries.QueryError as err:
+            self.draft.problems.append(query_blocks.query_problem(lang, err, note.path, line))
+            return None
+
+    def _base(self, path: str, link: obsidian.Wikilink, note: Note, line: int) -> str | None:
+        """`![[X.base]]` (its first view) or `![[X.base#View]]`, rendered in place."""
+        text = self.reads.queries(True).bases.get(path)
+        if text is None:
+            return None
+        view = link.headings[0] if link.headings else None
+        shown = self._query("base", text, note, line, view)
+        if shown is None:
+            return None
+        title = anchor(
+            self.reads.href(path),
+            esc(link.alias or posixpath.splitext(posixpath.basename(path))[0]),
+        )
+        return f'<p class="ma-embed-source">{title}</p>{shown}'
+
+    def _query_link(self, path: str, anchor: str | None) -> str:
+        """The href of a note (or of a task's line in it) that a query's result shows."""
+        fragment = ""
+        if anchor and anchor.startswith("task-") and anchor[5:].isdigit():
+            fragment = _task_anchor(self.reads.note(path), int(anchor[5:]))
+        elif anchor:
+            fragment = anchor
+        return self.reads.href(path, fragment)
+
     # -- tasks -------------------------------------------------------------------------------
 
     def _task_lines(
         self, segment: str, first_line: int, note: Note, own_page: bool, own_tasks: dict[int, Task]
     ) -> str:
         lines = segment.split("\n")
+        anchors = _task_anchors(note) if own_page else {}
         for index, line in enumerate(lines):
             match = _TASK_PREFIX.match(line)
             if match is None:
                 continue
             task = own_tasks.get(first_line + index)
-            lines[index] = self._task_line(line, match, task)
+            lines[index] = self._task_line(line, match, task, anchors.get(first_line + index))
         return "\n".join(lines)
 
-    def _task_line(self, line: str, match: re.Match[str], task: Task | None) -> str:
-        """A task with its status box; a meeting's action item also its anchor and fields."""
+    def _task_line(
+        self, line: str, match: re.Match[str], task: Task | None, anchor_id: str | None
+    ) -> str:
+        """A task with its status box and, on its own note's page, an anchor (what a query's
+        result links to); a meeting's action item also its fields."""
         prefix, symbol = match.group(1), match.group(2)
         box = self.stash.inline(listings.status_box(symbol))
         rest = line[match.end() :]
         if task is None:
             if tasks.status_of(symbol)[2] == "cancelled":
                 rest = f"~~{rest}~~"
+            if anchor_id:
+                box += self.stash.inline(f'<a id="{esc(anchor_id)}" class="ma-task-anchor"></a>')
             return f"{prefix}{box} {rest}"
         meta: list[str] = []
         if task.owner is not None:
@@ -563,6 +643,10 @@ class _Body:
             if link.target
             else Target("note", note.path)
         )
+        if target.kind == "attachment" and target.path and target.path.lower().endswith(".base"):
+            shown = self._base(target.path, link, note, line)
+            if shown is not None:
+                return indent + self.stash.block(shown)
         if target.kind != "note" or target.path is None:
             return indent + self.stash.inline(self._wikilink(link, inner, note, line))
         embedded = self.reads.note(target.path)
@@ -578,16 +662,21 @@ class _Body:
         text = _section_text(embedded, link)
         if text is None:
             return indent + self.stash.inline(self._wikilink(link, inner, note, line))
-        self.embedded += len(text)
+        if len(stack) == 1:
+            self.top_line = line  # the page's own embed that the ones below come from
+        # The budget counts what an embed adds to the page: its text and its frame.
+        self.embedded += len(text) + EMBED_FRAME
         if self.embedded > self.options.embed_budget:
-            if not self.budget_reported:
+            # one warning, on the page of the note the embeds start from (a note that others
+            # embed stops on their pages too)
+            if not self.budget_reported and not self.reads.embedded(self.page_src):
                 self.budget_reported = True
                 self.draft.problems.append(
                     Problem(
-                        note.path,
-                        f"embeds stopped: the page's embedded text passed "
-                        f"{self.options.embed_budget:,} characters ({self.page_src})",
-                        line,
+                        self.page_src,
+                        f"embeds stopped: the embedded text of this page passed "
+                        f"{self.options.embed_budget:,} characters (at {note.path}:{line})",
+                        self.top_line,
                     )
                 )
             return indent + self.stash.inline(
@@ -632,6 +721,29 @@ def _escape(char: str) -> str:
     if char.isascii() and not char.isalnum() and not char.isspace():
         return f"&#{ord(char)};"
     return "&#92;" + char
+
+
+def _fence_end(lines: list[str], start: int, fence: str) -> int:
+    """The line that closes the fence opened at `start` (the last line when none does)."""
+    for j in range(start + 1, len(lines)):
+        stripped = lines[j].strip()
+        if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
+            return j
+    return len(lines) - 1
+
+
+def _task_anchors(note: Note) -> dict[int, str]:
+    """Body line → the anchor of the task on it, as its page gives it (and archive.py gives a
+    meeting's action items): its block id, else its number in the note."""
+    return {
+        parsed.line: f"^{parsed.block}" if parsed.block else f"task-{number}"
+        for number, parsed in enumerate(note.parsed_tasks, start=1)
+    }
+
+
+def _task_anchor(note: Note, file_line: int) -> str:
+    """The anchor of the task on `file_line` of the note."""
+    return _task_anchors(note).get(file_line - note.body_line, "")
 
 
 def _stopped_marker(why: str, source_link: str) -> str:

@@ -6,6 +6,8 @@
 - a person, account or topic: `people/<slug>`, `accounts/<slug>`, `topics/<slug>`;
 - any other note: its vault path, slugified; a folder's `index.md` or `README.md` is the
   folder's page;
+- an Obsidian Bases file (`.base`): its vault path, slugified, its extension with its name
+  (`Meetings.base` → `meetings-base`);
 - a folder of other notes: its slugified path.
 
 Pages are claimed in that order, each by the file it is written to, so two that would share
@@ -48,6 +50,8 @@ class PagePaths:
     """Page paths that are a folder's page (written as `<path>/index.html`)."""
     redirects: dict[str, str] = field(default_factory=dict)
     """Old page path → the page path it moved to."""
+    of_base: dict[str, str] = field(default_factory=dict)
+    """Vault path of an Obsidian Bases file → its page."""
     home: str | None = None
     """The vault note that is the home page, if any."""
     dashboard: str = ""
@@ -88,6 +92,7 @@ def assign_page_paths(
     entities: Iterable[Entity],
     other_folders: Iterable[str],
     use_directory_urls: bool,
+    bases: Iterable[str] = (),
 ) -> PagePaths:
     """Give every note, entity and folder page its page path (see the module docstring);
     `other_folders` are the vault folders that get a page."""
@@ -127,6 +132,13 @@ def assign_page_paths(
         entity.slug = entity.page_path.split("/", 1)[1]
         if entity.note is not None and entity.note.path not in paths.of_note:
             paths.of_note[entity.note.path] = entity.page_path
+    for base in sorted(bases):
+        # `Meetings.base` beside a `Meetings/` folder and a `Meetings.md` note: the extension
+        # is part of its name (`meetings-base`)
+        folder, _, name = base.rpartition("/")
+        paths.of_base[base] = paths.claim(
+            "/".join(p for p in (folder_page_path(folder), slugify(name)) if p)
+        )
     folders = set(other_folders)
     for note in sorted(notes.values(), key=lambda n: n.path):
         if note.path in paths.of_note:

@@ -24,12 +24,13 @@ from .generated import GeneratedPage, SitePages, Sources, site_pages
 from .markdown_html import MarkdownEngine
 from .model import Entity, Problem
 from .note_page import NotePageOptions, NotePages
+from .query_blocks import Queries
 from .render_cache import RenderCache, code_version
 from .rendered import PageDraft, RenderedPage, complete, finish
 from .sanitize import clean_html
 from .site_files import Kept, site_files
 from .urls import SiteUrls
-from .vault import NoteCache, ReadOptions, VaultRead, is_note_path, read_vault
+from .vault import NoteCache, ReadOptions, VaultRead, is_note_path, read_bytes, read_vault
 from .views import Views
 
 
@@ -76,6 +77,8 @@ class VaultFiles:
     """(vault path, absolute path) of each Markdown note."""
     attachments: list[str] = field(default_factory=list)
     withheld: dict[str, str] = field(default_factory=dict)
+    bases: dict[str, str] = field(default_factory=dict)
+    """Vault path of each Obsidian Bases file (`.base`) → its absolute path."""
     taken: set[str] = field(default_factory=set)
     """Every source path MkDocs knows (generated pages must not take one)."""
 
@@ -159,6 +162,7 @@ class Build:
             use_directory_urls=settings.use_directory_urls,
             today=settings.today,
             cache=pipeline.model,
+            bases=sorted(files.bases),
         )
         archive = self.model.archive
         self.urls = SiteUrls(settings.use_directory_urls)
@@ -166,6 +170,9 @@ class Build:
             self.urls.add_page(
                 note.path, note.page_path, note.page_path in self.model.pages.index_pages
             )
+        for base, page in self.model.pages.of_base.items():
+            self.urls.add_page(base, page)
+        self.queries = Queries(self.model, archive.build_date, _read_bases(files.bases))
         self.sources = Sources(files.taken | set(archive.notes), self.urls)
         self.views = Views(self.model, self.entity_src, lambda folder: None)
         self.site: SitePages = site_pages(
@@ -181,6 +188,7 @@ class Build:
         self.facts = Facts(
             self.model, self.urls, settings.fingerprint(), self.entity_src, self.site.views
         )
+        self.facts.queries = self.queries
         self.engine = MarkdownEngine(list(settings.extensions), settings.extension_configs)
         tags_src = self.site.src_of_section["tags"]
         anchor = settings.tag_anchor
@@ -310,6 +318,19 @@ class Build:
         if key not in self.reported:
             self.reported.add(key)
             self.problems.append(problem)
+
+
+def _read_bases(files: dict[str, str]) -> dict[str, str]:
+    """The text of each Bases file (a regular file, read without blocking; what cannot be
+    read is no base)."""
+    texts = {}
+    for path, absolute in files.items():
+        try:
+            raw, _ = read_bytes(absolute)
+        except OSError:
+            continue
+        texts[path] = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    return texts
 
 
 def _escape(text: str) -> str:

@@ -47,6 +47,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         if self.pipeline is None:
             self.pipeline = Pipeline(mkdocs_config.cache_folder(config, self.config.cache_dir))
         self.build: Build | None = None
+        self.note_of: dict[str, str] = {}
         self.rendered: set[str] = set()
         self.search.start()
         self.logged = 0
@@ -66,6 +67,11 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         _current.set(build.model.archive)
         if self.config.generate_nav and not config.nav:
             config.nav = mkdocs_config.nav(build)
+        # A note whose extension MkDocs does not know in its case (`.MD`) has a page file of
+        # its own: the page's source is not the note's path.
+        self.note_of = {
+            f.src_uri: path for path, f in listing.note_file.items() if f.src_uri != path
+        }
         stubs = mkdocs_files.Stubs(self.stubs.name)
         self.files = mkdocs_files.apply(files, config, listing, build, stubs, self.dirty)
         for asset in mkdocs_config.asset_files(config, self.files, self.mermaid):
@@ -75,7 +81,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        rendered = self.build.page(page.file.src_uri) if self.build else None
+        rendered = self.build.page(self._src(page)) if self.build else None
         if rendered is None:
             return None
         page.meta = dict(rendered.meta)
@@ -86,7 +92,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         self.rendered.add(page.url)
-        rendered = self.build.pages.get(page.file.src_uri) if self.build else None
+        rendered = self.build.pages.get(self._src(page)) if self.build else None
         if rendered is None:
             return None
         page.toc = get_toc(list(rendered.toc))  # type: ignore[arg-type]
@@ -111,8 +117,8 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         # After the search plugin has indexed the page: listings are not searched.
-        if self.build is not None and page.file.src_uri in self.build.pages:
-            output = self.build.finish(page.file.src_uri, output) or output
+        if self.build is not None and self._src(page) in self.build.pages:
+            output = self.build.finish(self._src(page), output) or output
             self._log()
         return mkdocs_config.with_mermaid(output, page.url) if self.mermaid else output
 
@@ -144,6 +150,10 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             self.stubs.cleanup()
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    def _src(self, page: Page) -> str:
+        """The pipeline's name of a page: its note's vault path, or the generated page's."""
+        return self.note_of.get(page.file.src_uri, page.file.src_uri)
 
     def _read_options(self) -> ReadOptions:
         c = self.config

@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
+from ..listings import status_box
 from .data import QueryTask
 from .results import (
     MAX_ROWS,
@@ -142,8 +143,7 @@ def _task_item(
     task: QueryTask, result: TaskResult, urgency: float | None, link: Href, name_of: NameOf
 ) -> str:
     symbol = esc(task.status_symbol)
-    label = esc(_STATUS_LABELS.get(task.status_type, task.status_type))
-    box = f'<span class="ma-task-box" data-task="{symbol}" role="img" aria-label="{label}"></span>'
+    box = status_box(task.status_symbol)  # as every task of the site shows its status
     text = task.description if result.show_tags else _TAG.sub("", task.description).strip()
     parts = [box, f'<span class="ma-task-text">{inline(text)}</span>']
     fields = _fields(task, result)
