@@ -114,6 +114,33 @@ class Sources:
         return src
 
 
+def home_src(build: ArchiveBuild, sources: Sources) -> str:
+    """The home page's source: the vault's own, else the dashboard's."""
+    return build.pages.home or sources.src(build.pages.dashboard, index=True)
+
+
+def folder_sources(build: ArchiveBuild, sources: Sources) -> Callable[[str], str | None]:
+    """The source of each folder's page: its index note (the home page for the vault's root),
+    else a generated page; None for a folder that has no page."""
+    pages = build.pages
+    index_notes = {
+        note.folder: note.path
+        for note in build.other_notes
+        if pages.of_folder.get(note.folder) == note.page_path and note.path != pages.home
+    }
+    home = home_src(build, sources)
+
+    def folder_src(folder: str) -> str | None:
+        page = pages.of_folder.get(folder)
+        if page is None:
+            return None
+        if not folder:
+            return home
+        return index_notes.get(folder) or sources.src(page, index=True)
+
+    return folder_src
+
+
 def chunks(items: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     return [items[i : i + LISTING_PAGE] for i in range(0, len(items), LISTING_PAGE)] or [()]
 
@@ -494,22 +521,7 @@ def _folders(maker: _Site) -> None:
     and the further pages of long folder listings."""
     build, views, sources = maker.build, maker.views, maker.sources
     pages = build.pages
-    index_notes = {
-        folder: note.path
-        for note in build.other_notes
-        for folder in [note.folder]
-        if pages.of_folder.get(folder) == note.page_path and note.path != pages.home
-    }
-
-    def folder_src(folder: str) -> str | None:
-        page = pages.of_folder.get(folder)
-        if page is None:
-            return None
-        if not folder:
-            return pages.home or maker.site.dashboard_src
-        return index_notes.get(folder) or sources.src(page, index=True)
-
-    views.folder_src = folder_src
+    folder_src = views.folder_src
     home = pages.home or maker.site.dashboard_src
     for folder, page in sorted(pages.of_folder.items()):
         count = max(1, -(-len(views.folder(folder).notes) // LISTING_PAGE))

@@ -20,7 +20,7 @@ from typing import Any
 from . import feeds
 from .archive import ArchiveBuild, ModelCache, build_archive
 from .facts import Facts, Reads, digest
-from .generated import GeneratedPage, SitePages, Sources, site_pages
+from .generated import GeneratedPage, SitePages, Sources, folder_sources, site_pages
 from .markdown_html import MarkdownEngine
 from .model import Entity, Problem
 from .note_page import NotePageOptions, NotePages
@@ -174,7 +174,7 @@ class Build:
             self.urls.add_page(base, page)
         self.queries = Queries(self.model, archive.build_date, _read_bases(files.bases))
         self.sources = Sources(files.taken | set(archive.notes), self.urls)
-        self.views = Views(self.model, self.entity_src, lambda folder: None)
+        self.views = Views(self.model, self.entity_src, folder_sources(self.model, self.sources))
         self.site: SitePages = site_pages(
             self.model,
             self.views,
