@@ -206,7 +206,11 @@ def write_configs(work: Path, vault: Path, floor_docs: Path) -> tuple[Path, Path
                 "site_name": "Bench (plugin)",
                 "docs_dir": str(vault),
                 "theme": {"name": "material"},
-                "plugins": ["search", "tags", "meeting-archive"],
+                "plugins": [
+                    "search",
+                    "tags",
+                    {"meeting-archive": {"cache_dir": str(work / "render-cache")}},
+                ],
             },
             sort_keys=False,
         ),
@@ -416,6 +420,8 @@ class Result:
     label: str
     notes: int
     plugin: list[Run] = field(default_factory=list)
+    warm: list[Run] = field(default_factory=list)
+    """The plugin's build with the render cache of the one before, one note changed."""
     floor: list[Run] = field(default_factory=list)
     plugin_site: dict = field(default_factory=dict)
     floor_site: dict = field(default_factory=dict)
@@ -431,10 +437,10 @@ class Result:
         t = self.times(which)
         return statistics.median(t) if t else None
 
-    def ratio(self) -> float | None:
+    def ratio(self, which: str = "plugin") -> float | None:
         pairs = [
             a.seconds / b.seconds
-            for a, b in zip(self.plugin, self.floor, strict=False)
+            for a, b in zip(getattr(self, which), self.floor, strict=False)
             if a.ok and b.ok
         ]
         return statistics.median(pairs) if pairs else None
@@ -459,8 +465,14 @@ def bench_one(label: str, vault: Path, work: Path, args, generated: bool) -> Res
     res = Result(label, notes)
     site_a, site_b = work / "site_plugin", work / "site_floor"
     plugin_broken = False
+    # the note a warm build finds changed: one in the middle (not the page whose size is measured)
+    notes_by_path = sorted(p for p in vault.rglob("*.md") if "Meetings" in p.parts)
+    edited = (
+        (notes_by_path[len(notes_by_path) // 2].relative_to(vault), "") if notes_by_path else None
+    )
     for i in range(args.runs):
         if not plugin_broken:
+            shutil.rmtree(work / "render-cache", ignore_errors=True)  # a cold build: no cache
             run = build(plugin_cfg, site_a, work / "plugin.stderr.log")
             res.plugin.append(run)
             log(
@@ -476,6 +488,17 @@ def bench_one(label: str, vault: Path, work: Path, args, generated: bool) -> Res
                 tail = "\n".join(run.stderr.strip().splitlines()[-20:])
                 log(
                     f"  plugin build failed; stderr tail:\n{tail}\n  continuing with the floor only"
+                )
+            elif edited is not None:
+                # a CI build with the cache restored, after one note changed
+                note = vault / edited[0]
+                note.write_text(
+                    note.read_text(encoding="utf-8") + f"\nEdit {i}.\n", encoding="utf-8"
+                )
+                warm = build(plugin_cfg, site_a, work / "plugin.stderr.log")
+                res.warm.append(warm)
+                log(
+                    f"  [{label}] round {i + 1} plugin, cache warm, one note changed: {warm.seconds:.2f} s"
                 )
         run = build(floor_cfg, site_b, work / "floor.stderr.log")
         res.floor.append(run)
@@ -524,16 +547,20 @@ def fmt(x, spec: str = ".2f") -> str:
 def report(results: list[Result], runs: int) -> None:
     print(f"\n## Build time: plugin (a) vs flat floor (b), median of {runs} alternating round(s)\n")
     print(
-        "| notes | .md files | pages (a / b) | (a) s | (b) s | (a)/(b) "
+        "(a) a cold build (no render cache); (c) the next build, with (a)'s render cache, after one note changed (a CI build with its cache restored).\n"
+    )
+    print(
+        "| notes | .md files | pages (a / b) | (a) s | (b) s | (a)/(b) | (c) s | (c)/(b) "
         "| peak RSS (a) MiB | peak RSS (b) MiB "
         "| search index B/note (a / b) | meeting page B (a / b) | probe page B (a / b) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         ps, fs = r.plugin_site, r.floor_site
         print(
             f"| {r.label} | {r.notes} | {ps.get('pages', '–')} / {fs.get('pages', '–')} "
             f"| {fmt(r.median('plugin'))} | {fmt(r.median('floor'))} | {fmt(r.ratio())} "
+            f"| {fmt(r.median('warm'))} | {fmt(r.ratio('warm'))} "
             f"| {fmt(r.rss('plugin'), '.0f')} | {fmt(r.rss('floor'), '.0f')} "
             f"| {fmt(ps.get('index_per_note'), 'd')} / {fmt(fs.get('index_per_note'), 'd')} "
             f"| {fmt(r.meeting_bytes.get('plugin'), 'd')} "

@@ -80,7 +80,9 @@ def compare(site: Path, clean: Path) -> list[str]:
             a = json.loads((site / rel).read_text(encoding="utf-8"))
             b = json.loads((clean / rel).read_text(encoding="utf-8"))
             if a != b:
-                problems.append(f"search index differs: {len(a['docs'])} vs {len(b['docs'])} entries")
+                problems.append(
+                    f"search index differs: {len(a['docs'])} vs {len(b['docs'])} entries"
+                )
             continue
         if not filecmp.cmp(site / rel, clean / rel, shallow=False):
             problems.append(f"differs: {rel}")
@@ -138,15 +140,19 @@ def main() -> None:
     print(f"vault: {vault} ({notes} notes); edited {note.relative_to(vault)} (+ [[{link}]])")
     print(f"mode: mkdocs serve{' --dirty' if args.dirty else ''}; same plugin instance: {same}")
     print(f"cold build:        {cold:7.2f} s")
-    print(f"after the edit:    {rebuild:7.2f} s  ({rebuild / cold:.1%} of the cold build); "
-          f"pages made again: {made}")
+    print(
+        f"after the edit:    {rebuild:7.2f} s  ({rebuild / cold:.1%} of the cold build); "
+        f"pages made again: {made}"
+    )
     print(f"clean build:       {clean_time:7.2f} s (of the edited vault, for the comparison)")
     if problems:
         print(f"NOT identical to the clean build ({len(problems)} differences):")
         for problem in problems[:30]:
             print("  " + problem)
     else:
-        print("identical to a clean build of the edited vault: every page, file and the search index")
+        print(
+            "identical to a clean build of the edited vault: every page, file and the search index"
+        )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from typing import Literal
 from urllib.parse import unquote
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n]*?)\]\]")
-_FENCE_LINE = re.compile(r"^(\s*(?:>\s?)*)(`{3,}|~{3,})(.*)$")
+_FENCE_LINE = re.compile(r"^(\s*(?:>\s*)*)(`{3,}|~{3,})(.*)$")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 HEADING_LINES = re.compile(_HEADING.pattern, re.MULTILINE)
