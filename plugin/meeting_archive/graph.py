@@ -431,7 +431,8 @@ def local_svg(
     center_id: str = "",
 ) -> str:
     """A small radial graph (the entity in the middle, its strongest neighbours around it) as
-    an inline SVG: every node a link, readable without a script, labels that never overlap and
+    an inline SVG, named by its title and description (not `role="img"`, which would hide its
+    links from screen readers): every node a link, readable without a script, labels that never overlap and
     a viewBox that holds them all. `center` is (name, kind, source of its page), each neighbour
     (name, kind, source, shared meetings); `href_of` gives the link to a source. The page's
     script adds hover highlighting."""
@@ -470,7 +471,7 @@ def local_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="{XLINK}" class="ma-local-graph" '
         f'viewBox="{left:.0f} {top:.0f} {right - left:.0f} {bottom - top:.0f}" '
-        f'width="100%" role="img" aria-labelledby="{t_id} {d_id}" '
+        f'width="100%" aria-labelledby="{t_id} {d_id}" '
         f'data-center="{html.escape(center_id or center[2])}">',
         f'<title id="{t_id}">Connections of {html.escape(name)}</title>',
         f'<desc id="{d_id}">{html.escape(desc)}</desc>',

@@ -379,14 +379,15 @@
     // zoom, 0 resets, Enter opens the node found by the search.
     box.addEventListener("keydown", function (event) {
       if (event.target !== box) return;
+      // At once, not animated: a key pressed during an animation would cancel it.
       var camera = renderer.getCamera(), at = camera.getState(), step = 0.1 * at.ratio;
       var moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
       if (moves[event.key]) {
-        camera.animate({ x: at.x + moves[event.key][0], y: at.y + moves[event.key][1] }, { duration: 100 });
+        camera.setState({ x: at.x + moves[event.key][0], y: at.y + moves[event.key][1] });
       } else if (event.key === "+" || event.key === "=") {
-        camera.animatedZoom({ duration: 200 });
+        camera.setState({ ratio: Math.max(0.02, at.ratio / 1.5) });
       } else if (event.key === "-" || event.key === "_") {
-        camera.animatedUnzoom({ duration: 200 });
+        camera.setState({ ratio: Math.min(4, at.ratio * 1.5) });
       } else if (event.key === "0") {
         setFocus(null, true);
         camera.animatedReset({ duration: 200 });
