@@ -11,7 +11,10 @@ skip without /usr/bin/chromium, except under CI.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+import math
+import re
 import shutil
 import threading
 import time
@@ -157,6 +160,84 @@ def test_hover_previews_show_a_summary(watched: tb.Watched) -> None:
     preview.wait_for(state="visible")
     assert preview.locator(".ma-meeting-header").count() == 1
     watched.assert_clean()
+
+
+# -- local graphs on every entity page ------------------------------------------------------------
+
+# Every label's box on the SVG (as drawn: getBBox), and what it overlaps: another label, a
+# circle other than its own node's, or the edge of the picture.
+LOCAL_LABELS = """() => {
+  const svg = document.querySelector('article svg.ma-local-graph');
+  if (!svg) return null;
+  const vb = svg.viewBox.baseVal;
+  const nodes = [...svg.querySelectorAll('a.ma-node')].map((a) => ({
+    name: a.querySelector('text').textContent, text: a.querySelector('text').getBBox(),
+    circle: a.querySelector('circle').getBBox()}));
+  const hit = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const problems = [];
+  nodes.forEach((n, i) => {
+    const t = n.text;
+    if (t.x < vb.x || t.y < vb.y || t.x + t.width > vb.x + vb.width || t.y + t.height > vb.y + vb.height) {
+      problems.push('clipped: ' + n.name);
+    }
+    nodes.forEach((m, j) => {
+      if (j > i && hit(t, m.text)) problems.push('labels overlap: ' + n.name + ' / ' + m.name);
+      if (j !== i && hit(t, m.circle)) problems.push('label on a node: ' + n.name + ' / ' + m.name);
+    });
+  });
+  return {nodes: nodes.length, problems};
+}"""
+
+# The legend's swatch of each kind, and the fill of a node of that kind (both computed).
+LEGEND = """() => {
+  const legend = document.querySelector('article figure.ma-local ul.ma-legend');
+  if (!legend) return null;
+  const out = {listStyle: getComputedStyle(legend.querySelector('li')).listStyleType,
+               display: getComputedStyle(legend).display, kinds: {}};
+  for (const kind of ['person', 'account', 'topic']) {
+    const swatch = legend.querySelector('.ma-swatch.ma-' + kind);
+    const style = swatch && getComputedStyle(swatch);
+    const node = document.querySelector('article svg.ma-local-graph .ma-' + kind + ' circle');
+    out.kinds[kind] = {swatch: style && style.backgroundColor, width: style && style.width,
+                       node: node && getComputedStyle(node).fill,
+                       label: swatch && swatch.parentElement.textContent.trim()};
+  }
+  return out;
+}"""
+
+
+def _rgb(color: str) -> tuple[float, ...]:
+    return tuple(float(v) for v in re.findall(r"[\d.]+", color)[:3])
+
+
+@pytest.mark.parametrize("scheme", tb.SCHEMES)
+def test_local_graphs_have_clear_labels_and_a_legend(
+    browser: Any, served: tb.Served, scheme: str
+) -> None:
+    """On every person, account and topic page: no label overlaps another or a node, none is
+    cut off, and the legend's swatches are the nodes' colours, three colours far apart."""
+    pages = [p for s in ("people", "accounts", "topics") for p in tb._entity_pages(served, s)]
+    with tb.watching(browser, served, scheme) as w:
+        graphs = 0
+        for path in pages:
+            w.goto(path)
+            labels = w.page.evaluate(LOCAL_LABELS)
+            if labels is None:
+                continue
+            graphs += 1
+            assert not labels["problems"], (path, labels["problems"])
+            legend = w.page.evaluate(LEGEND)
+            assert legend is not None, path
+            assert legend["listStyle"] == "none" and legend["display"] == "flex", (path, legend)
+            for kind, seen in legend["kinds"].items():
+                assert seen["label"] == kind and seen["width"] != "0px", (path, kind, seen)
+                if seen["node"]:
+                    assert seen["node"] == seen["swatch"], (path, kind, seen)
+            colours = [_rgb(k["swatch"]) for k in legend["kinds"].values()]
+            for a, b in itertools.combinations(colours, 2):
+                assert math.dist(a, b) > 80, (path, colours)
+        assert graphs >= 20
+        w.assert_clean()
 
 
 # -- 5,000 nodes --------------------------------------------------------------------------------

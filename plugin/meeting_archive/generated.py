@@ -335,6 +335,7 @@ def _actions(maker: _Site) -> None:
         body,
         maker.site.src_of_section["actions"],
         search=False,
+        meta=(("hide", ["toc"]),),  # the board has no headings: its table takes the width
     )
 
 
@@ -626,7 +627,9 @@ def _graph_page(maker: _Site) -> None:
         intro = (
             "People, accounts and topics, joined when they share a meeting (the more meetings, "
             "the thicker the line). Drag to move, scroll to zoom, hover over a node to see its "
-            "neighbours, select it to open its page."
+            "neighbours, select it to open its page. With the keyboard: on the graph, the arrow "
+            "keys move it, + and − zoom, 0 resets; find a name with the search box, then Enter "
+            "on the graph opens its page."
         )
         if data.total > max_nodes:
             intro += f" The {max_nodes} most connected of {data.total} are drawn first; the button under the graph adds the rest."

@@ -14,6 +14,7 @@ budget, so that it stays linear and takes seconds, not minutes, for 5,000 nodes.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import math
 from collections import Counter
@@ -366,6 +367,62 @@ def local_graph(graph: EntityGraph, index: int, limit: int = LOCAL_LIMIT) -> Loc
     )
 
 
+LABEL_SIZE = 11.0
+"""Font size of a local graph's labels (SVG units)."""
+LABEL_EM = 0.64
+"""Width of a label's character, in ems: a little wider than most sans-serif fonts draw
+them, so that boxes estimated here hold the text drawn."""
+LABEL_LINE = 14.0
+"""Least vertical distance between two labels on the same side."""
+
+
+@dataclass
+class _Label:
+    text: str
+    x: float
+    y: float
+    """Baseline."""
+    anchor: str
+    """SVG text-anchor: start, middle or end."""
+    size: float = LABEL_SIZE
+
+    @property
+    def width(self) -> float:
+        return len(self.text) * self.size * LABEL_EM
+
+    def box(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom), estimated."""
+        left = {"start": self.x, "middle": self.x - self.width / 2, "end": self.x - self.width}
+        x0 = left[self.anchor]
+        return (x0, self.y - self.size, x0 + self.width, self.y + self.size * 0.3)
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 24 else name[:23] + "…"
+
+
+def _place_labels(
+    points: Sequence[tuple[float, float, float]], sizes: Sequence[float], texts: Sequence[str]
+) -> list[_Label]:
+    """Each neighbour's label beside its node, outwards: to the right on the right half, to the
+    left on the left half, above or below the node straight above or below the centre. Labels
+    on one side that would overlap are moved apart vertically, in order, so none overlaps."""
+    labels = []
+    for (x, y, angle), size, text in zip(points, sizes, texts, strict=True):
+        cos, sin = math.cos(angle), math.sin(angle)
+        if abs(cos) < 1e-6:
+            dy = size + 12 if sin > 0 else -size - 5
+            labels.append(_Label(text, x, y + dy, "middle"))
+        else:
+            side = 1 if cos > 0 else -1
+            labels.append(_Label(text, x + side * (size + 4), y + 4, "start" if side > 0 else "end"))
+    for anchor in ("start", "end"):
+        column = sorted((lb for lb in labels if lb.anchor == anchor), key=lambda lb: lb.y)
+        for above, below in itertools.pairwise(column):
+            below.y = max(below.y, above.y + LABEL_LINE)
+    return labels
+
+
 def local_svg(
     center: tuple[str, str, str],
     neighbours: Sequence[tuple[str, str, str, int]],
@@ -376,13 +433,14 @@ def local_svg(
     center_id: str = "",
 ) -> str:
     """A small radial graph (the entity in the middle, its strongest neighbours around it) as
-    an inline SVG: every node a link, readable without a script. `center` is (name, kind,
-    source of its page), each neighbour (name, kind, source, shared meetings); `href_of` gives
-    the link to a source. The page's script adds hover highlighting."""
+    an inline SVG, named by its title and description (not `role="img"`, which would hide its
+    links from screen readers): every node a link, readable without a script, labels that never overlap and
+    a viewBox that holds them all. `center` is (name, kind, source of its page), each neighbour
+    (name, kind, source, shared meetings); `href_of` gives the link to a source. The page's
+    script adds hover highlighting."""
     name = center[0]
     count = len(neighbours)
     radius = 120.0 if count > 6 else 90.0
-    half = radius + 130
     t_id, d_id = f"{ident}-title", f"{ident}-desc"
     names = ", ".join(n[0] for n in neighbours[:8])
     more = f" and {count - 8} more" if count > 8 else ""
@@ -391,19 +449,35 @@ def local_svg(
         + (f" (the strongest {count} of {count + hidden} shown)" if hidden else "")
         + (f": {names}{more}." if count else ".")
     )
+    points = []
+    for n in range(count):
+        angle = -math.pi / 2 + 2 * math.pi * n / max(count, 1)
+        x, y = radius * math.cos(angle), radius * math.sin(angle)
+        # Exactly above or below the centre (a label there is centred on its node).
+        if abs(math.cos(angle)) < 1e-9:
+            x = 0.0
+        points.append((x, y, angle))
+    peak = max((n[3] for n in neighbours), default=1)
+    sizes = [5 + 6 * math.sqrt(n[3] / peak) for n in neighbours]
+    labels = _place_labels(points, sizes, [_short(n[0]) for n in neighbours])
+    center_size = 14.0
+    center_label = _Label(_short(name), 0.0, center_size + 14, "middle")
+    boxes = [lb.box() for lb in [*labels, center_label]]
+    boxes += [(x - r, y - r, x + r, y + r) for (x, y, _), r in zip(points, sizes, strict=True)]
+    boxes.append((-center_size, -center_size, center_size, center_size))
+    pad = 8.0
+    left = min(b[0] for b in boxes) - pad
+    top = min(b[1] for b in boxes) - pad
+    right = max(b[2] for b in boxes) + pad
+    bottom = max(b[3] for b in boxes) + pad
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="{XLINK}" class="ma-local-graph" '
-        f'viewBox="{-half:.0f} {-radius - 40:.0f} {2 * half:.0f} {2 * radius + 80:.0f}" '
-        f'width="100%" role="img" aria-labelledby="{t_id} {d_id}" '
+        f'viewBox="{left:.0f} {top:.0f} {right - left:.0f} {bottom - top:.0f}" '
+        f'width="100%" aria-labelledby="{t_id} {d_id}" '
         f'data-center="{html.escape(center_id or center[2])}">',
         f'<title id="{t_id}">Connections of {html.escape(name)}</title>',
         f'<desc id="{d_id}">{html.escape(desc)}</desc>',
     ]
-    points = []
-    for n in range(count):
-        angle = -math.pi / 2 + 2 * math.pi * n / max(count, 1)
-        points.append((radius * math.cos(angle), radius * math.sin(angle), angle))
-    peak = max((n[3] for n in neighbours), default=1)
     out.append('<g class="ma-edges">')
     for a, b, w in among:
         (x1, y1, _), (x2, y2, _) = points[a], points[b]
@@ -423,17 +497,15 @@ def local_svg(
         )
     out.append("</g>")
     out.append(
-        _local_node(
-            center[0], center[1], href_of(center[2]), 0, 0, -math.pi / 2, "c", None, 14, True
-        )
-    )
+        _local_node(center[0], center[1], href_of(center[2]), 0, 0, "c", None, center_size,
+                    center_label, center=True)
+    )  # fmt: skip
     for n, neighbour in enumerate(neighbours):
-        x, y, angle = points[n]
-        size = 5 + 6 * math.sqrt(neighbour[3] / peak)
+        x, y, _ = points[n]
         out.append(
             _local_node(
-                neighbour[0], neighbour[1], href_of(neighbour[2]), x, y, angle, str(n),
-                neighbour[3], size,
+                neighbour[0], neighbour[1], href_of(neighbour[2]), x, y, str(n), neighbour[3],
+                sizes[n], labels[n],
             )
         )  # fmt: skip
     out.append("</svg>")
@@ -446,27 +518,19 @@ def _local_node(
     href: str,
     x: float,
     y: float,
-    angle: float,
     key: str,
     weight: int | None,
     size: float,
+    label: _Label,
     center: bool = False,
 ) -> str:
     name = html.escape(entity_name)
-    if center:
-        lx, ly, anchor = 0.0, size + 14, "middle"
-    else:
-        cos = math.cos(angle)
-        anchor = "start" if cos > 0.3 else ("end" if cos < -0.3 else "middle")
-        lx = x + (size + 4) * (1 if anchor == "start" else -1 if anchor == "end" else 0)
-        ly = y + (4 if anchor != "middle" else (size + 12 if math.sin(angle) > 0 else -size - 5))
     shared = f": {weight} shared meeting{'s' if weight != 1 else ''}" if weight else ""
-    label = name if len(entity_name) <= 24 else html.escape(entity_name[:23]) + "…"
     css = f"ma-node ma-{kind}" + (" ma-center" if center else "")
     return (
         f'<a xlink:href="{html.escape(href)}" class="{css}" data-n="{key}" '
         f'aria-label="{name} ({kind}{shared})"><title>{name} ({kind}{shared})'
         f'</title><circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" fill="currentColor"/>'
-        f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="11" '
-        f'fill="currentColor">{label}</text></a>'
+        f'<text x="{label.x:.1f}" y="{label.y:.1f}" text-anchor="{label.anchor}" '
+        f'font-size="{label.size:.0f}" fill="currentColor">{html.escape(label.text)}</text></a>'
     )

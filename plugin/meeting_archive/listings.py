@@ -5,11 +5,15 @@ Tables have no class of their own, so Material styles them as it styles every ta
 content; a sortable listing sits in a `div.ma-sortable`. Dates never wrap (`ma-date`), names
 never break inside a word (`ma-name`). `href(src, fragment)` is the link from the page being
 made to another page's source; `today` marks what is overdue.
+
+Action items' rows carry what the board's filters read (meeting-archive.js): `data-owner`, the
+owner's name; `data-accounts`, a JSON list of account names; `data-due`, the ISO due date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Sequence
 
 from . import inline
@@ -17,12 +21,12 @@ from .markup import anchor, esc, table
 from .views import DecisionRow, EntityRow, MeetingRow, Named, NoteRow, TaskRow
 
 Href = Callable[[str, str], str]
-PRIORITY_LABEL = {
-    "highest": "🔺 highest",
-    "high": "⏫ high",
-    "medium": "🔼 medium",
-    "low": "🔽 low",
-    "lowest": "⏬ lowest",
+PRIORITY_LABEL = {  # a no-break space: the sign stays with its word
+    "highest": "🔺\u00a0highest",
+    "high": "⏫\u00a0high",
+    "medium": "🔼\u00a0medium",
+    "low": "🔽\u00a0low",
+    "lowest": "⏬\u00a0lowest",
 }
 NOTHING = "<p><em>None yet.</em></p>"
 
@@ -44,9 +48,19 @@ def due(date: dt.date | None, today: dt.date) -> str:
     return f'<span class="ma-due ma-date" data-due="{date.isoformat()}">{date.isoformat()}</span>'
 
 
+def name_text(name: str) -> str:
+    """A name that may wrap between its words only: a hyphenated word (`Tanaka-Ruiz`) is kept
+    whole (a browser would break it after the hyphen)."""
+    words = [
+        f'<span class="ma-word">{esc(word)}</span>' if "-" in word else esc(word)
+        for word in name.split(" ")
+    ]
+    return f'<span class="ma-name">{" ".join(words)}</span>'
+
+
 def name_link(named: Named, href: Href) -> str:
     name, src = named
-    text = f'<span class="ma-name">{esc(name)}</span>'
+    text = name_text(name)
     return anchor(href(src, ""), text) if src else text
 
 
@@ -123,8 +137,26 @@ def tasks_table(
             row.append(names(t.accounts, href))
         row.append(PRIORITY_LABEL.get(t.priority or "", "—"))
         row.append(note_link(t.meeting_title, t.meeting, href))
-        body.append(row)
-    return table(head, body)
+        body.append((task_row_data(t), row))
+    return _table_with_row_data(head, body)
+
+
+def _table_with_row_data(head: list[str], body: list[tuple[str, list[str]]]) -> str:
+    """`markup.table`, with attributes on each body row."""
+    out = ["<table><thead><tr>", *(f'<th scope="col">{h}</th>' for h in head), "</tr></thead>"]
+    out.append("<tbody>")
+    for attributes, cells in body:
+        out.append(f"<tr{attributes}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def task_row_data(t: TaskRow) -> str:
+    """The attributes of an action item's row that the board's filters read."""
+    owner = t.owner[0] if t.owner else ""
+    accounts = json.dumps([name for name, _ in t.accounts], ensure_ascii=False)
+    due_date = t.due.isoformat() if t.due else ""
+    return f' data-owner="{esc(owner)}" data-accounts="{esc(accounts)}" data-due="{due_date}"'
 
 
 def decisions_table(rows: Sequence[DecisionRow], href: Href) -> str:

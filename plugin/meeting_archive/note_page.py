@@ -181,8 +181,9 @@ _END = ("endTime", "end_time", "end")
 
 
 def _time_of(note: Note) -> str:
-    """A meeting's time from its fields (`startTime: 14:00`, `endTime: 15:00`): shown as
-    written (YAML's sexagesimal 840 was kept as text when the note was read)."""
+    """A meeting's time from its fields (`startTime: 14:00`, `endTime: 15:00`), else from its
+    date (`2025-03-14T15:30`): shown as written (YAML's sexagesimal 840 was kept as text when
+    the note was read)."""
     props = Properties(note.meta)
 
     def one(keys: tuple[str, ...]) -> str:
@@ -195,6 +196,13 @@ def _time_of(note: Note) -> str:
         )
 
     start, end = one(_START), one(_END)
+    if not start:  # the time the `date` itself gives (`date: 2025-03-14T15:30`)
+        when = props.get("date")
+        if isinstance(when, dt.datetime):
+            start = when.strftime("%H:%M")
+        elif isinstance(when, str):
+            match = re.match(r"\d{4}-\d{2}-\d{2}[T ](\d{1,2}:\d{2})", when.strip())
+            start = match.group(1) if match else ""
     return f"{start}–{end}" if start and end else start
 
 
@@ -230,8 +238,8 @@ def _absorb_fact_lines(body: str, note: Note) -> str:
     lines = body.split("\n")
     checked = 0
     for i, line in enumerate(lines):
-        if checked >= 12:
-            break
+        if checked >= 12 or line.lstrip().startswith(("```", "~~~")):
+            break  # near the top only, and never inside a code block
         if not line.strip() or obsidian.heading(line):
             continue
         checked += 1
@@ -249,7 +257,11 @@ def _absorb_fact_lines(body: str, note: Note) -> str:
 def _says_the_same(field: str, value: str, note: Note) -> bool:
     text = value.strip().strip("*_ ")
     if field == "date":
-        return note.date is not None and text.startswith(note.date.isoformat()) and len(text) <= 25
+        # The date itself, or with the time the header shows: `2025-10-22 (moved)` says more.
+        if note.date is None:
+            return False
+        when = _time_of(note)
+        return text in (note.date.isoformat(), f"{note.date.isoformat()} {when}" if when else "")
     if field == "type":
         return bool(note.type) and text.casefold() == note.type.casefold()
     if field == "source":
@@ -458,9 +470,11 @@ class _Body:
         elif task.owner_name:
             meta.append(f"@{esc(task.owner_name)}")
         if task.due:
-            overdue = task.is_open and task.due < self.reads.today()
+            # An open item's date is marked as the board marks it (and judged again in the
+            # reader's browser, like the board's); a closed item is never overdue.
+            today = self.reads.today()
             meta.append(
-                f"📅 {listings.due(task.due, self.reads.today()) if overdue else task.due.isoformat()}"
+                f"📅 {listings.due(task.due, today) if task.is_open else task.due.isoformat()}"
             )
         if task.priority:
             meta.append(listings.PRIORITY_LABEL[task.priority])

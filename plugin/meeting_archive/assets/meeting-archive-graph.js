@@ -44,9 +44,9 @@
     background[3] = 1;
     var color = function (name, fallback) { return cssColor(name, fallback, background); };
     return {
-      person: color("--md-primary-fg-color", "#4051b5"),
-      account: color("--md-accent-fg-color", "#526cfe"),
-      topic: color("--md-code-hl-string-color", "#2e7d32"),
+      person: color("--ma-person-color", "#4051b5"),
+      account: color("--ma-account-color", "#d52a2a"),
+      topic: color("--ma-topic-color", "#1c7d4d"),
       edge: color("--md-default-fg-color--lightest", "rgba(0,0,0,0.07)"),
       strong: color("--md-accent-fg-color", "#526cfe"),
       faded: color("--md-default-fg-color--lightest", "rgba(0,0,0,0.07)"),
@@ -355,7 +355,7 @@
     });
     var zoomIn = element("button", { type: "button", "aria-label": "Zoom in" }, "+");
     var zoomOut = element("button", { type: "button", "aria-label": "Zoom out" }, "−");
-    var reset = element("button", { type: "button", "aria-label": "Show the whole graph" }, "Reset");
+    var reset = element("button", { type: "button", title: "Show the whole graph" }, "Reset");
     zoomIn.addEventListener("click", function () { renderer.getCamera().animatedZoom({ duration: 200 }); });
     zoomOut.addEventListener("click", function () { renderer.getCamera().animatedUnzoom({ duration: 200 }); });
     reset.addEventListener("click", function () { setFocus(null, true); renderer.getCamera().animatedReset({ duration: 200 }); });
@@ -374,6 +374,32 @@
     var status = element("p", { class: "ma-graph-status", "aria-live": "polite" });
     box.appendChild(tools);
     box.appendChild(status);
+
+    // The keyboard, on the graph itself (role=application): arrows move the view, + and −
+    // zoom, 0 resets, Enter opens the node found by the search.
+    box.addEventListener("keydown", function (event) {
+      if (event.target !== box) return;
+      // At once, not animated: a key pressed during an animation would cancel it.
+      var camera = renderer.getCamera(), at = camera.getState(), step = 0.1 * at.ratio;
+      var moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+      if (moves[event.key]) {
+        camera.setState({ x: at.x + moves[event.key][0], y: at.y + moves[event.key][1] });
+      } else if (event.key === "+" || event.key === "=") {
+        camera.setState({ ratio: Math.max(0.02, at.ratio / 1.5) });
+      } else if (event.key === "-" || event.key === "_") {
+        camera.setState({ ratio: Math.min(4, at.ratio * 1.5) });
+      } else if (event.key === "0") {
+        setFocus(null, true);
+        camera.animatedReset({ duration: 200 });
+      } else if (event.key === "Enter" && state.found) {
+        location.href = graph.getNodeAttribute(state.found, "url");
+      } else {
+        return;
+      }
+      event.preventDefault();
+    });
+    box.setAttribute("aria-roledescription", "graph");
+    box.setAttribute("aria-keyshortcuts", "ArrowLeft ArrowRight ArrowUp ArrowDown + - 0 Enter");
 
     function showAll() {
       if (shown >= nodes.length) return;
