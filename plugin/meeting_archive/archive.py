@@ -228,6 +228,7 @@ def _resolver(
         cache.resolver = Resolver(list(notes), attachments, aliases, withheld)
         cache.names = names
         cache.tables.clear()
+    cache.resolver.new_build()
     return cache.resolver
 
 

@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from .urls import inside_vault, note_key
 
 
+GUESSES = 200
+"""Broken links of a build that get a "did you mean" from a fuzzy match of their name."""
+
+
 @dataclass(frozen=True)
 class Resolution:
     """Where a link target leads: a vault file, a withheld (unpublished) note, or nowhere."""
@@ -64,9 +68,13 @@ class Resolver:
         self._notes: list[str] = []
         self._note_set: set[str] = set()
         self._memo: dict[tuple[str, str], Resolution] = {}
+        self._stems_by_start: dict[str, list[str]] = defaultdict(list)
+        self._guesses = GUESSES
         for path in self.note_paths:
             self._notes.append(path)
             self._note_set.add(path)
+            stem = _stem_key(path.rsplit("/", 1)[-1])
+            self._stems_by_start[stem[:3]].append(stem)
             self._add(path, _stem_key(path))
         for path in self.other_paths:
             self._add(path, note_key(path))
@@ -137,6 +145,10 @@ class Resolver:
         found = self._by_file_name.get(name, [])
         return Resolution(found[0], by_name=True) if len(found) == 1 else Resolution()
 
+    def new_build(self) -> None:
+        """A resolver kept from the last build guesses for this build's broken links afresh."""
+        self._guesses = GUESSES
+
     def exists(self, path: str) -> bool:
         return path in self._paths
 
@@ -145,9 +157,13 @@ class Resolver:
         whose path is most like the link's, else the closest name (for "did you mean")."""
         name = _stem_key(written.replace("\\", "/").rsplit("/", 1)[-1])
         same = [p for p in self._by_suffix.get(name, []) if p in self._note_set]
-        if not same:
-            stems = {_stem_key(p.rsplit("/", 1)[-1]): p for p in self._notes}
-            close = difflib.get_close_matches(name, list(stems), n=1, cutoff=0.75)
+        if not same and self._guesses > 0:
+            # a misspelt name: the closest among a few names that begin as it does, and only
+            # for the first broken links of a build (many broken links must not cost a scan
+            # of the vault each)
+            self._guesses -= 1
+            stems = self._stems_by_start.get(name[:3], [])
+            close = difflib.get_close_matches(name, stems[:100], n=1, cutoff=0.75)
             same = (
                 [p for p in self._by_suffix.get(close[0], []) if p in self._note_set]
                 if close

@@ -30,6 +30,12 @@ def _read(spelled: str) -> int:
     return int("".join(f"{ord(c) - 0xE010:x}" for c in spelled), 16)
 
 
+_TOKEN = re.compile(
+    f"<p>{_BLOCK}([{_DIGITS}]{{16}})([{_DIGITS}]+){_CLOSE}</p>"
+    f"|[{_OPEN}{_BLOCK}]([{_DIGITS}]{{16}})([{_DIGITS}]+){_CLOSE}"
+)
+
+
 class Stash:
     """The tokens of one page."""
 
@@ -37,10 +43,6 @@ class Stash:
         self.secret = secrets.token_hex(8)
         self._secret = "".join(_DIGITS[int(c, 16)] for c in self.secret)
         self.kept: list[str] = []
-        self._token = re.compile(
-            f"<p>{_BLOCK}{self._secret}([{_DIGITS}]+){_CLOSE}</p>"
-            f"|[{_OPEN}{_BLOCK}]{self._secret}([{_DIGITS}]+){_CLOSE}"
-        )
 
     def inline(self, finished_html: str) -> str:
         """A token for HTML that stands inside a line of text."""
@@ -53,14 +55,27 @@ class Stash:
         return f"{_BLOCK}{self._secret}{_spell(len(self.kept) - 1)}{_CLOSE}"
 
     def unstash(self, html: str) -> str:
-        if not self.kept:
-            return html
-        kept = self.kept
-        return self._token.sub(lambda m: kept[_read(m.group(1) or m.group(2))], html)
+        return _TOKEN.sub(self._replace, html) if self.kept else html
 
     def plain(self, text: str) -> str:
-        """`text` with tokens removed (what a heading's id is made from)."""
-        return self._token.sub("", text)
+        """`text` with the page's tokens removed (what a heading's id is made from)."""
+        return _TOKEN.sub(self._remove, text) if self.kept else text
+
+    def _own(self, match: re.Match[str]) -> int | None:
+        """The number of one of this page's tokens; None for anything else (a token a note
+        wrote lacks the secret)."""
+        secret, number = match.group(1, 2) if match.group(1) else match.group(3, 4)
+        if secret != self._secret:
+            return None
+        n = _read(number)
+        return n if n < len(self.kept) else None
+
+    def _replace(self, match: re.Match[str]) -> str:
+        n = self._own(match)
+        return match.group() if n is None else self.kept[n]
+
+    def _remove(self, match: re.Match[str]) -> str:
+        return match.group() if self._own(match) is None else ""
 
 
 class Fills:
@@ -80,20 +95,25 @@ class Fills:
         return f"<!--ma-{self.secret}-{n}+-->{indexed}<!--/ma-{self.secret}-{n}-->"
 
 
+_FILL = re.compile(
+    r"<!--ma-([0-9a-f]{16})-(\d+)-->|<!--ma-([0-9a-f]{16})-(\d+)\+-->.*?<!--/ma-\3-\4-->",
+    re.DOTALL,
+)
+
+
 def fill(html: str, secret: str, made: tuple[str, ...] | list[str]) -> str:
     """The page's HTML with each placeholder of `secret` replaced by its fill."""
-    if not made:
+    if not made or "<!--ma-" not in html:
         return html
-    pattern = re.compile(
-        f"<!--ma-{secret}-(\\d+)-->|<!--ma-{secret}-(\\d+)\\+-->.*?<!--/ma-{secret}-\\2-->",
-        re.DOTALL,
-    )
 
     def replace(match: re.Match[str]) -> str:
-        n = int(match.group(1) or match.group(2))
+        found, number = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+        if found != secret:
+            return match.group()
+        n = int(number)
         return made[n] if n < len(made) else ""
 
-    return pattern.sub(replace, html)
+    return _FILL.sub(replace, html)
 
 
 def fragment_token(secret: str, number: int) -> str:
