@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from .urls import inside_vault, note_key
 
-
 GUESSES = 200
 """Broken links of a build that get a "did you mean" from a fuzzy match of their name."""
 
