@@ -317,3 +317,68 @@ def test_a_vault_file_keeps_its_path(tmp_path: Path) -> None:
     assert (built.site / "feed.xml").read_text(encoding="utf-8") == "<mine/>"
     assert any("feed.xml" in m and "generated file" in m for m in built.messages())
     assert (built.site / "actions.ics").is_file()
+
+
+# -- the calendar events, against the icalendar library -----------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _library_event(task: Any, accounts: list[str], site_url: str | None) -> bytes:
+    """The event as the icalendar library writes it (what feeds.event_bytes must equal)."""
+    import icalendar
+
+    from meeting_archive.feeds import ICS_PRIORITY, absolute, one_line, plain, task_path
+    from meeting_archive.markup import xml_text
+
+    path = task_path(task, lambda n: n.page_path + "/")
+    link = absolute(site_url, path)
+    owner = one_line(task.owner_name or "") or None
+    event = icalendar.Event()
+    event.add("uid", f"{task.meeting.page_path}/{task.anchor}@example.org")
+    event.add("dtstamp", dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc))
+    event.add("dtstart", task.due)
+    event.add("dtend", task.due + dt.timedelta(days=1))
+    event.add("summary", one_line(plain(task.text)) or "(no text)")
+    lines = []
+    if owner:
+        lines.append(f"Owner: {owner}")
+        event.add("contact", owner)
+    if task.priority:
+        lines.append(f"Priority: {task.priority}")
+        event.add("priority", ICS_PRIORITY[task.priority])
+    lines.append(f"Meeting: {xml_text(task.meeting.title)} ({task.meeting.date.isoformat()})")
+    lines.append(link or path)
+    event.add("description", "\n".join(lines))
+    if link:
+        event.add("url", link, parameters={"VALUE": "URI"})
+    if accounts:
+        event.add("categories", [one_line(a) for a in accounts])
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    return bytes(event.to_ical())
+
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r"), max_size=120)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _TEXT,
+    _TEXT.filter(lambda t: t.strip()),
+    st.one_of(st.none(), _TEXT),
+    st.sampled_from([None, "highest", "high", "medium", "low", "lowest"]),
+    st.lists(_TEXT.filter(lambda t: " ".join(t.split())), max_size=3),
+    st.sampled_from([None, "https://example.org/archive/"]),
+)
+def test_events_are_the_icalendar_librarys_bytes(
+    text: str, title: str, owner: str | None, priority: str | None, accounts: list[str], site: str | None
+) -> None:
+    from meeting_archive import feeds
+    from meeting_archive.model import Note, Task
+
+    meeting = Note("M/x.md", title, {}, "", 1, date=dt.date(2025, 1, 1), page_path="meetings/2025-01-01-x")
+    task = Task(meeting, 3, "task-1", text, due=dt.date(2025, 1, 5), priority=priority, owner_name=owner)
+    fields = feeds.event_fields(task, lambda n: n.page_path + "/", site, "example.org", accounts, dt.date(2025, 1, 2))
+    assert feeds.event_bytes(fields) == _library_event(task, accounts, site)

@@ -415,7 +415,9 @@ def _place_labels(
             labels.append(_Label(text, x, y + dy, "middle"))
         else:
             side = 1 if cos > 0 else -1
-            labels.append(_Label(text, x + side * (size + 4), y + 4, "start" if side > 0 else "end"))
+            labels.append(
+                _Label(text, x + side * (size + 4), y + 4, "start" if side > 0 else "end")
+            )
     for anchor in ("start", "end"):
         column = sorted((lb for lb in labels if lb.anchor == anchor), key=lambda lb: lb.y)
         for above, below in itertools.pairwise(column):
