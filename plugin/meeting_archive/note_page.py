@@ -390,7 +390,8 @@ class _Body:
             if shown is None:
                 out.extend(lines[i : end + 1])
             else:
-                out.append(opening.group("indent") + self.stash.block(shown))
+                # a fence is a block of its own: the lines around it are other paragraphs
+                out.extend(["", opening.group("indent") + self.stash.block(shown), ""])
             i = end + 1
         return "\n".join(out)
 
