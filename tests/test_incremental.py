@@ -1,8 +1,8 @@
 """Incremental builds are exactly right: after each edit, a rebuild with the plugin instance
 kept (as `mkdocs serve` keeps it, with and without `--dirty`) gives the site a clean build of
 the edited vault gives — every page, every file and the search index — and renders again
-only what the edit changed. A CI build with the render cache of the last one renders only
-what changed too.
+only what the edit changed, and lays out again (the theme's template, the search index) only
+the pages whose HTML changed. A CI build with the render cache of the last one does the same.
 
 Each edit is one a user makes: text and a new link, a new title (a new URL), a note made
 private and public again, a note deleted and one added, a person's alias, a tag, and an edit
@@ -118,10 +118,12 @@ def _clean_build(config_file: Path) -> None:
     )
 
 
-def _build(config_file: Path, dirty: bool, startup: bool = False) -> object:
+def _build(
+    config_file: Path, dirty: bool, startup: bool = False, command: str = "serve"
+) -> object:
     config = load_config(str(config_file))
     if startup:
-        config.plugins.on_startup(command="serve", dirty=dirty)
+        config.plugins.on_startup(command=command, dirty=dirty)
         forget_search(config)
     build(config, dirty=dirty)
     return config.plugins["meeting-archive"]
@@ -197,13 +199,19 @@ def test_every_rebuild_is_a_clean_build(tmp_path: Path, dirty: bool, serving: No
         assert not found, f"after {name!r}: " + "; ".join(found[:10])
         # only what the edit changed is made again
         assert made and len(made) < total_pages, (name, sorted(made))
+        # a page made again is laid out again; after a text edit, only those (every other
+        # page's finished HTML is the one kept, as a clean build writes it: checked above)
+        laid_out = set(plugin.build.pages) - set(plugin.outputs.used)  # type: ignore[attr-defined]
+        assert made <= laid_out, (name, sorted(made - laid_out))
+        if name == "text and a new link" and not dirty:
+            assert laid_out == made, (name, sorted(laid_out - made))
 
 
 def test_a_build_with_the_cache_of_the_last_renders_only_what_changed(tmp_path: Path) -> None:
     vault = tmp_path / "vault"
     shutil.copytree(FIXTURES / "archive" / "vault", vault)
     config = _config(tmp_path, vault, "ci")
-    first = _build(config, dirty=False, startup=True)
+    first = _build(config, dirty=False, startup=True, command="build")
     total = len(first.build.made)  # type: ignore[attr-defined]
     _append(QBR, "\nOne more line.\n")(vault)
     shutil.rmtree(tmp_path / "ci-site")  # a fresh checkout: only the cache is kept
@@ -222,6 +230,8 @@ def test_a_build_with_the_cache_of_the_last_renders_only_what_changed(tmp_path: 
     made = set(plugin.build.made)
     assert made == {QBR}, sorted(made)
     assert len(plugin.build.pages) == total
+    # and every other page's finished HTML and search entries come from the cache too
+    assert set(plugin.build.pages) - set(plugin.outputs.used) == {QBR}
     clean_dir = tmp_path / "clean"
     clean_dir.mkdir()
     _clean_build(_config(clean_dir, vault, "clean"))

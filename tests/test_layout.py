@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         },
     ),
     ("pipeline", {"render_cache", "pipeline"}),
-    ("glue", {"plugin", "config", "mkdocs_config", "mkdocs_files", "mkdocs_dirty", "deploy", "_current"}),
+    ("glue", {"plugin", "config", "mkdocs_config", "mkdocs_files", "mkdocs_dirty", "mkdocs_output", "deploy", "_current"}),
 ]  # fmt: skip
 ENGINE = ("mkdocs", "material", "jinja2", "mkdocs_gen_files")
 

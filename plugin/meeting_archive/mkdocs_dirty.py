@@ -45,13 +45,22 @@ class SearchEntries:
     def start(self) -> None:
         self._seen = 0
 
-    def after_page(self, config: MkDocsConfig, url: str) -> None:
-        """Call after the search plugin has indexed the page at `url`."""
+    def after_page(
+        self, config: MkDocsConfig, url: str, kept: tuple[dict[str, Any], ...] | None = None
+    ) -> None:
+        """Call after the search plugin has indexed the page at `url` (or, for a page whose
+        HTML is used again, not indexed it: `kept` are its entries, added where the search
+        plugin would have put them)."""
         entries = _entries_of(config)
         if entries is None:
             return
+        if kept is not None:
+            entries.extend(dict(e) for e in kept)
         self.of_page[url] = [dict(e) for e in entries[self._seen :]]
         self._seen = len(entries)
+
+    def entries(self, url: str) -> list[dict[str, Any]]:
+        return self.of_page.get(url, [])
 
     def write(self, site_dir: str, pages: list[str], dirty: bool) -> None:
         """Write the whole index, every page's entries in the order of `pages` (URLs in the

@@ -283,13 +283,26 @@ class Build:
         spec.make(draft, reads.view(spec.view))
         return complete(draft, spec.src, self.engine, clean_html)
 
-    def finish(self, src: str, output: str) -> str | None:
+    def finish(self, src: str, output: str, met: list[Problem] | None = None) -> str | None:
         """The page's final HTML (`output` is it as the theme wrote it), once every page's
-        headings are known: listings in, heading links resolved."""
+        headings are known: listings in, heading links resolved (what that meets is reported,
+        and added to `met`)."""
         page = self.pages.get(src)
         if page is None:
             return None
-        return finish(page, output, self._toc_of, self.report)
+
+        def report(problem: Problem) -> None:
+            if met is not None:
+                met.append(problem)
+            self.report(problem)
+
+        return finish(page, output, self._toc_of, report)
+
+    def written_from(self, src: str) -> object:
+        """What the page's final HTML is made from, besides the theme: its value's inputs and
+        the headings of the pages its heading links land on."""
+        page = self.pages[src]
+        return (page.inputs, [self._toc_of(late.target) for late in page.late])
 
     def _toc_of(self, src: str) -> tuple[Any, ...] | None:
         page = self.page(src)

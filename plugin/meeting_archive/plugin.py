@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from . import _current, deploy, mkdocs_config, mkdocs_dirty, mkdocs_files
+from . import _current, deploy, mkdocs_config, mkdocs_dirty, mkdocs_files, mkdocs_output
 from .config import MeetingArchiveConfig
 from .model import Problem
 from .pipeline import Build, Pipeline, Settings
@@ -40,16 +40,20 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self.stubs = tempfile.TemporaryDirectory(prefix="meeting_archive_")
         self.written: set[str] = set()
         self.search = mkdocs_dirty.SearchEntries()
+        self.outputs = mkdocs_output.OutputCache()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not hasattr(self, "stubs"):
             self.on_startup(command="build", dirty=False)
         if self.pipeline is None:
             self.pipeline = Pipeline(mkdocs_config.cache_folder(config, self.config.cache_dir))
+            self.outputs.disk = self.pipeline.disk
         self.build: Build | None = None
         self.note_of: dict[str, str] = {}
         self.rendered: set[str] = set()
         self.search.start()
+        self.outputs.start()
+        self.nav: Navigation | None = None
         self.logged = 0
         mkdocs_config.configure(config)
         return config
@@ -78,6 +82,10 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             self.files.append(asset)
         return self.files
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -102,24 +110,41 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
     # Before the tags plugin's on_env (priority 100), which makes the tags index.
     @event_priority(110)
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        if self.dirty and self.build is not None:
-            meta = {src: page.meta for src, page in self.build.pipeline.previous.items()}
+        build = self.build
+        if build is None:
+            return env
+        if self.dirty:
+            meta = {src: page.meta for src, page in build.pipeline.previous.items()}
             mkdocs_dirty.tag_unrendered(config, files, self.rendered, meta)
-        return env
+        self._plan_outputs(config, files, build)
+        return mkdocs_output.add_template(env)
 
     # After the search plugin's (priority 0), which has indexed the page then.
     @event_priority(-50)
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        self.search.after_page(config, page.url)
+        used = self.outputs.used.get(self._src(page))
+        self.search.after_page(config, page.url, used.search if used else None)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        # After the search plugin has indexed the page: listings are not searched.
-        if self.build is not None and self._src(page) in self.build.pages:
-            output = self.build.finish(self._src(page), output) or output
+        src = self._src(page)
+        used = self.outputs.used.get(src)
+        if used is not None and self.build is not None:
+            for problem in used.problems:
+                self.build.report(problem)
             self._log()
+            return used.html
+        # After the search plugin has indexed the page: listings are not searched.
+        if self.build is not None and src in self.build.pages:
+            met: list[Problem] = []
+            output = self.build.finish(src, output, met) or output
+            self._log()
+            if self.mermaid:
+                output = mkdocs_config.with_mermaid(output, page.url)
+            self.outputs.store(src, output, self.search.entries(page.url), met)
+            return output
         return mkdocs_config.with_mermaid(output, page.url) if self.mermaid else output
 
     # After the search plugin's on_post_build (priority 0), which writes the index merged here.
@@ -132,13 +157,14 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self.pipeline.write_files(build, config.site_dir)
         pages = [f.page.url for f in self.files.documentation_pages() if f.page is not None]
         self.search.write(config.site_dir, pages, self.dirty)
+        self.outputs.finish(set(build.owned()))
         written = mkdocs_dirty.written(self.files, build.files_beside)
         if self.dirty:
             mkdocs_dirty.remove_stale(config.site_dir, self.written, written)
         self.written = written
         self.pipeline.keep(build)
         self._log()
-        log.info(build.summary())
+        log.info(f"{build.summary()}; {len(self.outputs.used)} pages' HTML as before")
         _current.set(None)
         deploy.write_netlify_headers(config.site_dir)
 
@@ -150,6 +176,19 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
             self.stubs.cleanup()
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    def _plan_outputs(self, config: MkDocsConfig, files: Files, build: Build) -> None:
+        """Find the pages whose finished HTML is the one kept from an earlier build."""
+        owned = set(build.owned())
+        made: dict[str, tuple[Page, object]] = {}
+        others = []
+        for file in files.documentation_pages():
+            src = self.note_of.get(file.src_uri, file.src_uri)
+            if src not in owned:
+                others.append(file.url)
+            elif src in build.pages and isinstance(file.page, Page):
+                made[src] = (file.page, (build.written_from(src), self.mermaid))
+        self.outputs.plan(config, self.nav, others, made)
 
     def _src(self, page: Page) -> str:
         """The pipeline's name of a page: its note's vault path, or the generated page's."""

@@ -52,9 +52,13 @@ class RenderCache:
             db = sqlite3.connect(os.path.join(self.folder, FILE), check_same_thread=False)
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS page (src TEXT PRIMARY KEY, value BLOB)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS extra (kind TEXT, src TEXT, value BLOB, PRIMARY KEY (kind, src))"
+            )
             row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             if row is None or row[0] != code_version():
                 db.execute("DELETE FROM page")
+                db.execute("DELETE FROM extra")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (code_version(),))
                 db.commit()
         except (sqlite3.Error, OSError):
@@ -85,16 +89,39 @@ class RenderCache:
             db.executemany("INSERT OR REPLACE INTO page VALUES (?, ?)", rows)
             db.commit()
 
+    def get_extra(self, kind: str, src: str) -> bytes | None:
+        """What the glue kept about a page beside its value (`kind` names what), as bytes."""
+        db = self._open()
+        if db is None:
+            return None
+        try:
+            row = db.execute(
+                "SELECT value FROM extra WHERE kind = ? AND src = ?", (kind, src)
+            ).fetchone()
+            return None if row is None else zlib.decompress(row[0])
+        except (sqlite3.Error, zlib.error):
+            return None
+
+    def store_extras(self, kind: str, values: dict[str, bytes]) -> None:
+        db = self._open()
+        if db is None or not values:
+            return
+        rows = [(kind, src, zlib.compress(value, 1)) for src, value in values.items()]
+        with contextlib.suppress(sqlite3.Error):
+            db.executemany("INSERT OR REPLACE INTO extra VALUES (?, ?, ?)", rows)
+            db.commit()
+
     def forget_except(self, keep: set[str]) -> None:
         db = self._open()
         if db is None:
             return
         with contextlib.suppress(sqlite3.Error):
-            known = {row[0] for row in db.execute("SELECT src FROM page")}
-            gone = [(src,) for src in known - keep]
-            if gone:
-                db.executemany("DELETE FROM page WHERE src = ?", gone)
-                db.commit()
+            for table in ("page", "extra"):
+                known = {row[0] for row in db.execute(f"SELECT DISTINCT src FROM {table}")}
+                gone = [(src,) for src in known - keep]
+                if gone:
+                    db.executemany(f"DELETE FROM {table} WHERE src = ?", gone)
+            db.commit()
 
     def close(self) -> None:
         if self._db is not None:
