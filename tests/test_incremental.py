@@ -213,6 +213,16 @@ def test_a_build_with_the_cache_of_the_last_renders_only_what_changed(tmp_path: 
     config = _config(tmp_path, vault, "ci")
     first = _build(config, dirty=False, startup=True, command="build")
     total = len(first.build.made)  # type: ignore[attr-defined]
+    # the costly parts of the files beside the pages (the graph's layout, the calendar
+    # events) are kept on disk for the next process too
+    from meeting_archive.pipeline import KEPT_KIND
+    from meeting_archive.render_cache import SITE_WIDE
+    from meeting_archive.site_files import Kept
+
+    stored = first.pipeline.disk.get_extra(KEPT_KIND, SITE_WIDE)  # type: ignore[attr-defined]
+    assert stored is not None
+    kept = Kept.from_json(stored)
+    assert kept.layout and kept.events
     _append(QBR, "\nOne more line.\n")(vault)
     shutil.rmtree(tmp_path / "ci-site")  # a fresh checkout: only the cache is kept
     # a new process: a new plugin instance, the cache read from disk

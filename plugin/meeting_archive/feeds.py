@@ -114,10 +114,10 @@ class Calendars:
     site_url: str | None = None
     accounts_of: Callable[[Note], list[str]] | None = None
     uid_domain: str = "meeting-archive"
-    previous: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
+    previous: dict[str, bytes] = field(default_factory=dict)
     """Events of an earlier build, by everything they are made from (`mkdocs serve` keeps
     them: after an edit only the changed items are serialised again)."""
-    made: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
+    made: dict[str, bytes] = field(default_factory=dict)
     """This build's events, by the same key."""
     _events: dict[int, bytes] = field(default_factory=dict)
 
@@ -149,10 +149,12 @@ class Calendars:
             )
             meeting = task.meeting
             owner = task.owner.name if task.owner else task.owner_name
-            key = (
-                *(meeting.page_path, meeting.title, meeting.date, self.url_of(meeting)),
-                *(task.anchor, task.text, task.due, task.priority, owner, tuple(accounts)),
-                *(self.site_url, domain, self.stamp),
+            key = repr(
+                (
+                    *(meeting.page_path, meeting.title, meeting.date, self.url_of(meeting)),
+                    *(task.anchor, task.text, task.due, task.priority, owner, tuple(accounts)),
+                    *(self.site_url, domain, self.stamp),
+                )
             )
             made = self.previous.get(key)
             if made is None:

@@ -35,6 +35,7 @@ TEMPLATE = "meeting-archive-as-before.html"
 # metadata says `search: exclude` -- MkDocs' own search plugin does not, so it is not here.
 KNOWN_PLUGINS = {"material/search", "material/tags", "gen-files", "meeting-archive"}
 KIND = "output"
+KEY_KIND = "output-key"
 
 
 @dataclass(frozen=True)
@@ -50,18 +51,25 @@ class Output:
 
 @dataclass
 class OutputCache:
-    """Pages' finished HTML, kept across builds (on the plugin instance)."""
+    """Pages' finished HTML, kept across builds (on the plugin instance): in memory under
+    `mkdocs serve` (`memory`), on disk only for a build, a few pages at a time."""
 
     disk: RenderCache | None = None
+    memory: bool = False
     kept: dict[str, Output] = field(default_factory=dict)
     made: dict[str, Output] = field(default_factory=dict)
+    """Pages laid out in this build and not yet written to disk."""
     keys: dict[str, str] = field(default_factory=dict)
     """This build's key of each page the plugin made (its HTML is kept under it)."""
-    used: dict[str, Output] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
     """The pages of this build whose HTML is the kept one."""
+    _last: _Last | None = None
+
+    BATCH = 200
+    """Pages laid out before those not kept in memory are written to disk."""
 
     def start(self) -> None:
-        self.made, self.keys, self.used = {}, {}, {}
+        self.made, self.keys, self.used, self._last = {}, {}, set(), None
 
     def plan(
         self,
@@ -80,32 +88,67 @@ class OutputCache:
         for src, (page, inputs) in pages.items():
             key = page_key(layout, page.url, str(page.file.inclusion), inputs)
             self.keys[src] = key
-            found = self._find(src)
-            if found is not None and found.key == key:
-                self.used[src] = found
+            if self._kept_key(src) == key:
+                self.used.add(src)
                 page.meta["template"] = TEMPLATE
                 page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
 
-    def _find(self, src: str) -> Output | None:
+    def _kept_key(self, src: str) -> str | None:
+        if src in self.kept:
+            return self.kept[src].key
+        if self.disk is None or self.memory:
+            return None
+        stored = self.disk.get_extra(KEY_KIND, src)
+        return stored.decode("ascii", "replace") if stored is not None else None
+
+    def output(self, src: str) -> Output | None:
+        """The kept HTML of a page of this build whose HTML is as before, else None."""
+        if src not in self.used:
+            return None
+        if self._last is not None and self._last.src == src:
+            return self._last.output
         found = self.kept.get(src)
         if found is None and self.disk is not None:
             stored = self.disk.get_extra(KIND, src)
             found = _from_json(stored) if stored is not None else None
+        if found is None or found.key != self.keys.get(src):
+            return None
+        self._last = _Last(src, found)
         return found
 
     def store(
         self, src: str, html: str, search: list[dict[str, Any]], problems: list[Problem]
     ) -> None:
         key = self.keys.get(src)
-        if key is not None and src not in self.used:
-            self.kept[src] = self.made[src] = Output(key, html, tuple(search), tuple(problems))
+        if key is None or src in self.used:
+            return
+        out = Output(key, html, tuple(search), tuple(problems))
+        self.made[src] = out
+        if self.memory:
+            self.kept[src] = out
+        elif len(self.made) >= self.BATCH:
+            self._write()
 
     def finish(self, pages: set[str]) -> None:
         """After a build: keep the pages of this site only; write the new ones to disk."""
         self.kept = {src: out for src, out in self.kept.items() if src in pages}
+        self._write()
+        self._last = None
+
+    def _write(self) -> None:
         if self.disk is not None and self.made:
-            self.disk.store_extras(KIND, {src: _to_json(out) for src, out in self.made.items()})
+            rows: dict[tuple[str, str], bytes] = {}
+            for src, out in self.made.items():
+                rows[KIND, src] = _to_json(out)
+                rows[KEY_KIND, src] = out.key.encode("ascii")
+            self.disk.store_extras(rows)
         self.made = {}
+
+
+@dataclass(frozen=True)
+class _Last:
+    src: str
+    output: Output
 
 
 def page_key(layout: str, *parts: object) -> str:

@@ -25,13 +25,16 @@ from .markdown_html import MarkdownEngine
 from .model import Entity, Problem
 from .note_page import NotePageOptions, NotePages
 from .query_blocks import Queries
-from .render_cache import RenderCache, code_version
+from .render_cache import SITE_WIDE, RenderCache, code_version
 from .rendered import PageDraft, RenderedPage, complete, finish
 from .sanitize import clean_html
 from .site_files import Kept, site_files
 from .urls import SiteUrls
 from .vault import NoteCache, ReadOptions, VaultRead, is_note_path, read_bytes, read_vault
 from .views import Views
+
+KEPT_KIND = "site-files"
+"""The render cache's name for what the files beside the pages keep (`Kept`)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,12 @@ class Pipeline:
     def write_files(self, build: Build, site_dir: str) -> None:
         """Write the files beside the pages (feeds, calendars, data, redirects); a file whose
         content did not change is left as it is."""
+        disk = self.disk
+        if disk is not None and not self.kept.events and not self.kept.layout:
+            stored = disk.get_extra(KEPT_KIND, SITE_WIDE)
+            if stored is not None:
+                self.kept = Kept.from_json(stored)
+        before = (set(self.kept.events), tuple(self.kept.layout))
         made = site_files(
             build.model,
             build.urls,
@@ -115,6 +124,8 @@ class Pipeline:
             graph_max_nodes=build.settings.graph_max_nodes,
             kept=self.kept,
         )
+        if disk is not None and before != (set(self.kept.events), tuple(self.kept.layout)):
+            disk.store_extras({(KEPT_KIND, SITE_WIDE): self.kept.to_json()})
         for path, content in made.items():
             if path in build.taken:
                 build.report(

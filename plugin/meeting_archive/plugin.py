@@ -40,7 +40,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self.stubs = tempfile.TemporaryDirectory(prefix="meeting_archive_")
         self.written: set[str] = set()
         self.search = mkdocs_dirty.SearchEntries()
-        self.outputs = mkdocs_output.OutputCache()
+        self.outputs = mkdocs_output.OutputCache(memory=command == "serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not hasattr(self, "stubs"):
@@ -124,13 +124,13 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        used = self.outputs.used.get(self._src(page))
+        used = self.outputs.output(self._src(page))
         self.search.after_page(config, page.url, used.search if used else None)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         src = self._src(page)
-        used = self.outputs.used.get(src)
+        used = self.outputs.output(src)
         if used is not None and self.build is not None:
             for problem in used.problems:
                 self.build.report(problem)

@@ -25,6 +25,8 @@ from .model import Problem
 from .rendered import LateFragment, RenderedPage
 
 FILE = "pages.sqlite"
+SITE_WIDE = ""
+"""The source name of what the glue keeps for the whole site, not for one page."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -102,11 +104,12 @@ class RenderCache:
         except (sqlite3.Error, zlib.error):
             return None
 
-    def store_extras(self, kind: str, values: dict[str, bytes]) -> None:
+    def store_extras(self, values: dict[tuple[str, str], bytes]) -> None:
+        """Keep what the glue knows about pages (`(kind, src)` → bytes), all or none."""
         db = self._open()
         if db is None or not values:
             return
-        rows = [(kind, src, zlib.compress(value, 1)) for src, value in values.items()]
+        rows = [(kind, src, zlib.compress(value, 1)) for (kind, src), value in values.items()]
         with contextlib.suppress(sqlite3.Error):
             db.executemany("INSERT OR REPLACE INTO extra VALUES (?, ?, ?)", rows)
             db.commit()
@@ -118,7 +121,7 @@ class RenderCache:
         with contextlib.suppress(sqlite3.Error):
             for table in ("page", "extra"):
                 known = {row[0] for row in db.execute(f"SELECT DISTINCT src FROM {table}")}
-                gone = [(src,) for src in known - keep]
+                gone = [(src,) for src in known - keep - {SITE_WIDE}]
                 if gone:
                     db.executemany(f"DELETE FROM {table} WHERE src = ?", gone)
             db.commit()

@@ -32,8 +32,27 @@ ARCHIVE_JSON, ATOM_FEED, ACTIONS_ICS, GRAPH_DATA = (
 
 @dataclass
 class Kept:
-    events: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
+    events: dict[str, bytes] = field(default_factory=dict)
+    """Each calendar event, by the repr of everything it is made from."""
     layout: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    """The graph's layout, by a hash of its nodes and edges."""
+
+    def to_json(self) -> bytes:
+        events = {key: value.decode("utf-8") for key, value in self.events.items()}
+        return json.dumps({"events": events, "layout": self.layout}).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Kept:
+        """What an earlier build left (in the render cache); nothing when it cannot be read."""
+        try:
+            value = json.loads(data)
+            events = {str(k): str(v).encode("utf-8") for k, v in value["events"].items()}
+            layout = {
+                str(k): [(float(x), float(y)) for x, y in v] for k, v in value["layout"].items()
+            }
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return cls()
+        return cls(events, layout)
 
 
 def site_files(
