@@ -168,8 +168,8 @@ class Resolver:
                 if close
                 else []
             )
-        if not same:
-            return None
+        if len(same) < 2:
+            return same[0] if same else None
         wanted = _stem_key(written.lstrip("./"))
         folder = posixpath.dirname(from_path)
 
