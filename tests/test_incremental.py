@@ -239,6 +239,11 @@ def test_a_build_with_the_cache_of_the_last_renders_only_what_changed(tmp_path: 
     build(loaded)
     made = set(plugin.build.made)
     assert made == {QBR}, sorted(made)
+    # and the notes come parsed from the cache: parsed again are the edited one, and those the
+    # cache does not keep (private notes, notes whose reading reported something)
+    read = first.build.read  # type: ignore[attr-defined]
+    not_kept = {w.path for w in read.withheld} | {p.path for p in read.problems}
+    assert plugin.build.read.read == len(not_kept | {QBR}), (plugin.build.read.read, not_kept)
     assert len(plugin.build.pages) == total
     # and every other page's finished HTML and search entries come from the cache too
     assert set(plugin.build.pages) - set(plugin.outputs.used) == {QBR}

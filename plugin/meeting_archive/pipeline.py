@@ -90,10 +90,10 @@ class Pipeline:
     """What builds keep for the next (see the module docstring)."""
 
     def __init__(self, cache_dir: str | None = None) -> None:
-        self.notes = NoteCache()
+        self.disk = RenderCache(cache_dir) if cache_dir else None
+        self.notes = NoteCache(self.disk)
         self.model = ModelCache()
         self.previous: dict[str, RenderedPage] = {}
-        self.disk = RenderCache(cache_dir) if cache_dir else None
         self.kept = Kept()
         self.written: dict[str, bytes] = {}
         """The files beside the pages as last written."""

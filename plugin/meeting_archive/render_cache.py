@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import io
 import json
 import os
+import pickle
 import sqlite3
 import zlib
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import Any
 
 from . import __version__
 from .facts import Key
-from .model import Problem
+from .model import Note, Problem
 from .rendered import LateFragment, RenderedPage
 
 FILE = "pages.sqlite"
@@ -114,6 +116,23 @@ class RenderCache:
             db.executemany("INSERT OR REPLACE INTO extra VALUES (?, ?, ?)", rows)
             db.commit()
 
+    def get_note(self, path: str, digest: str) -> Note | None:
+        """A published note as parsed by an earlier build from the same bytes (`digest`)."""
+        stored = self.get_extra(NOTE_KIND, path)
+        if stored is None:
+            return None
+        try:
+            found_digest, note = _NoteUnpickler(io.BytesIO(stored)).load()
+        except Exception:  # whatever the bytes are, they are no note: parse it again
+            return None
+        return note if found_digest == digest and isinstance(note, Note) else None
+
+    def store_notes(self, notes: dict[str, tuple[str, Note]]) -> None:
+        """Keep notes as parsed (path → (digest of their bytes, the note))."""
+        self.store_extras(
+            {(NOTE_KIND, path): pickle.dumps(value, protocol=5) for path, value in notes.items()}
+        )
+
     def forget_except(self, keep: set[str]) -> None:
         db = self._open()
         if db is None:
@@ -163,3 +182,30 @@ def from_json(data: dict[str, Any]) -> RenderedPage:
         problems=tuple(Problem(p, m, line, level) for p, m, line, level in data["problems"]),
         inputs=inputs,
     )
+
+
+NOTE_KIND = "note"
+
+_NOTE_TYPES = {
+    ("meeting_archive.model", "Note"),
+    ("meeting_archive.obsidian", "LinkRef"),
+    ("meeting_archive.tasks", "ParsedTask"),
+    ("datetime", "date"),
+    ("datetime", "datetime"),
+    ("datetime", "time"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("builtins", "set"),
+    ("builtins", "frozenset"),
+}
+"""All a parsed note is made of (its frontmatter is YAML's plain types)."""
+
+
+class _NoteUnpickler(pickle.Unpickler):
+    """Reads back the plain data of a note and nothing else: a cache file that was tampered
+    with can name no other class or function (Python's "restricting globals")."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _NOTE_TYPES:
+            raise pickle.UnpicklingError(f"{module}.{name} is not part of a note")
+        return super().find_class(module, name)

@@ -13,11 +13,13 @@ bytes are (sync tools and `cp -p` keep size and mtime).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from . import obsidian, tasks
 from .model import Note, Problem
@@ -119,11 +121,23 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
-class NoteCache:
-    """Parsed notes by path, kept across `mkdocs serve` rebuilds on the plugin instance."""
+class NoteStore(Protocol):
+    """Where published notes as parsed are kept between processes (the render cache)."""
 
-    def __init__(self) -> None:
+    def get_note(self, path: str, digest: str) -> Note | None: ...
+
+    def store_notes(self, notes: dict[str, tuple[str, Note]]) -> None: ...
+
+
+class NoteCache:
+    """Parsed notes by path, kept across `mkdocs serve` rebuilds on the plugin instance, and
+    in `store` (on disk) for the next process: a note is parsed again only when its bytes
+    changed."""
+
+    def __init__(self, store: NoteStore | None = None) -> None:
         self._entries: dict[str, tuple[Stamp, str, ReadResult]] = {}
+        self.store = store
+        self._parsed: dict[str, tuple[str, Note]] = {}
 
     def get(self, path: str, abs_path: str, options: ReadOptions) -> tuple[ReadResult, bool]:
         """(the note read, whether it was read and parsed now)."""
@@ -136,9 +150,24 @@ class NoteCache:
         if hit is not None and hit[1] == digest:
             self._entries[path] = (_stamp(st), digest, hit[2])
             return hit[2], False
+        kept = self.store.get_note(path, digest) if self.store is not None else None
+        if kept is not None:
+            # the same bytes: the same note, but for what the file system says of the file
+            note = dataclasses.replace(kept, mtime=st.st_mtime, ctime=st.st_ctime, size=len(raw))
+            self._entries[path] = (_stamp(st), digest, (note, []))
+            return (note, []), False
         result = read_note(path, raw, options, st=st, digest=digest)
         self._entries[path] = (_stamp(st), digest, result)
+        item, problems = result
+        if isinstance(item, Note) and not problems:
+            self._parsed[path] = (digest, item)
         return result, True
+
+    def save(self) -> None:
+        """Keep the notes parsed in this build for the next process."""
+        if self.store is not None and self._parsed:
+            self.store.store_notes(self._parsed)
+        self._parsed = {}
 
     def forget_except(self, paths: set[str]) -> None:
         for gone in self._entries.keys() - paths:
@@ -175,6 +204,7 @@ def read_vault(
         else:
             result.withheld.append(item)
     cache.forget_except(seen)
+    cache.save()
     return result
 
 
