@@ -998,3 +998,28 @@ def test_a_board_of_several_pages_is_filtered_as_a_whole(browser: Any, tmp_path:
         assert href.startswith(base + "meetings/"), href
         page.get_by_role("button", name="Clear filters").click()
         assert len(_shown(page)) == 200 and page.locator(".ma-pager").is_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 800, 412], ids=["desktop", "tablet", "phone"])
+def test_the_board_does_not_move_when_its_filters_appear(
+    browser: Any, served: Served, width: int
+) -> None:
+    """The filters are made by script after the page is shown: the board below them starts
+    where it started without them (Lighthouse counts a jump as layout shift), at every width."""
+    tops = []
+    for script in (False, True):
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, java_script_enabled=script
+        )
+        with contextlib.closing(context):
+            page = context.new_page()
+            page.goto(served.base + "actions/")
+            if script:
+                page.wait_for_selector(".ma-board[data-ready] ~ *, .ma-board[data-ready]")
+                assert page.locator(".ma-board-filters").is_visible()
+            tops.append(
+                page.evaluate(
+                    "() => document.querySelector('.ma-board table').getBoundingClientRect().top"
+                )
+            )
+    assert abs(tops[1] - tops[0]) < 1, f"the board moved by {tops[1] - tops[0]:.1f}px"

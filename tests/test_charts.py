@@ -103,7 +103,7 @@ def test_bars_link_to_their_month_on_meetings(site: Built, page: str) -> None:
 
 
 def test_chart_follows_the_palette() -> None:
-    css = (resources.files("meeting_archive") / "assets" / "meeting-archive-pictures.css").read_text("utf-8")
+    css = (resources.files("meeting_archive") / "assets" / "meeting-archive.css").read_text("utf-8")
     assert re.search(r"\.ma-chart \.ma-bar \{\s*fill: var\(--md-primary-fg-color\)", css)
     assert re.search(r"a:hover \.ma-bar,[^{]*\{\s*fill: var\(--md-accent-fg-color\)", css)
 

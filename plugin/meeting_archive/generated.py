@@ -324,7 +324,10 @@ def _actions(maker: _Site) -> None:
         table_html = listings.tasks_table(
             data.rows, href_of(reads), reads.today(), owner=True, account=True
         )
-        draft.listing(f'<div class="ma-board">{table_html}</div>')
+        # the filters go into the slot (meeting-archive.js), which keeps their room from the
+        # start: the board does not jump down when they appear
+        slot = '<div class="ma-board-slot"></div>'
+        draft.listing(f'{slot}<div class="ma-board">{table_html}</div>')
 
     rows: View = lambda: tuple(views.task_row(t) for t in views.open)  # noqa: E731
     maker.paged(

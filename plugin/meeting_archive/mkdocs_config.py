@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 import pathspec
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -25,12 +26,12 @@ from .urls import heading_slug
 ASSET_DIR = "assets/meeting-archive"
 # tablesort (MIT, from the npm registry, shipped with the site: no CDN at view time) makes
 # the index tables sortable, as Material's documentation recommends.
+# One stylesheet (the pictures' rules included): each is a request that blocks the first paint.
 ASSETS = (
     "meeting-archive.css",
     "tablesort.min.js",
     "meeting-archive.js",
     # charts, local graphs, hover previews; loads the graph library where a page needs it
-    "meeting-archive-pictures.css",
     "meeting-archive-pictures.js",
 )
 # Loaded by meeting-archive-pictures.js only on a page that draws the graph: sigma.js 3.0.3
@@ -67,10 +68,15 @@ def configure(config: MkDocsConfig) -> None:
     toc = config.mdx_configs.setdefault("toc", {})
     toc.setdefault("slugify", heading_slug)
     for asset in ASSETS:
-        target = config.extra_css if asset.endswith(".css") else config.extra_javascript
         path = f"{ASSET_DIR}/{asset}"
-        if path not in [str(x) for x in target]:
-            target.append(path)
+        if asset.endswith(".css"):
+            if path not in config.extra_css:
+                config.extra_css.append(path)
+        elif path not in [str(x) for x in config.extra_javascript]:
+            # deferred (in order, after Material's bundle): the page is shown before they run
+            script = ExtraScriptValue(path)
+            script.defer = True
+            config.extra_javascript.append(script)
     if config.not_in_nav is None:
         # Notes are reached from index pages, not the sidebar: say so, instead of an info
         # line listing every note as missing from the nav.

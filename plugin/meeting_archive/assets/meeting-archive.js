@@ -141,8 +141,14 @@
     actions.appendChild(share);
     form.appendChild(actions);
     var count = element("p", { class: "ma-board-count", role: "status", "aria-live": "polite" });
-    board.parentNode.insertBefore(form, board);
-    board.parentNode.insertBefore(count, board);
+    var slot = board.previousElementSibling;
+    if (slot && slot.classList.contains("ma-board-slot")) {
+      slot.appendChild(form);
+      slot.appendChild(count);
+    } else {
+      board.parentNode.insertBefore(form, board);
+      board.parentNode.insertBefore(count, board);
+    }
 
     function choices() {
       var owners = {}, accounts = {}, noOwner = false, noAccount = false;
