@@ -30,6 +30,13 @@ MAKE_VAULT = SHARED / "bench" / "make_vault.py"
 OBSIDIAN_HELP = SHARED / "corpora" / "obsidian-help-en"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A browser test is slow too: `-m "not slow"` is the everyday run, without Chromium."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
 @dataclass
 class Built:
     """A finished build: its site folder, its log, and whether strict mode aborted it."""

@@ -521,6 +521,7 @@ def _build_and_audit(job: tuple[str, Path, Path, bool]) -> list[Finding]:
     return audit_site(built.site, private_parts(vault), vault)
 
 
+@pytest.mark.slow  # builds many vaults: left out of the everyday run
 def test_every_fixture_build_passes_the_audit(tmp_path: Path) -> None:
     """The sample vault, each tests/fixtures/<case>/vault and each tests/cases/<case>/vault,
     under both URL styles: nothing of a note the plugin leaves out (its phrases, title,

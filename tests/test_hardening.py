@@ -1170,6 +1170,7 @@ def deep_site(tmp_path_factory: pytest.TempPathFactory) -> Isolated:
     return isolated_build(base / "vault", base / "out")
 
 
+@pytest.mark.slow  # builds many vaults: left out of the everyday run
 @pytest.mark.parametrize("name", [*DEEP, "Meeting Tasks"])
 def test_a_deeply_nested_note_is_shown_as_text_or_rendered_never_a_crash(
     deep_site: Isolated, name: str
@@ -1339,6 +1340,7 @@ def _entity_urls(section: str, names: list[str]) -> dict[str, str]:
     return {**fillers, **special}
 
 
+@pytest.mark.slow  # builds many vaults: left out of the everyday run
 @pytest.mark.parametrize(("kind", "section"), SECTIONS)
 def test_entities_named_like_index_and_listing_pages_keep_their_url(
     names_site: tuple[str, Built], kind: str, section: str

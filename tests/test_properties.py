@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import markdown
+import pytest
 import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -480,6 +481,7 @@ def _vault(notes: list[tuple[Any, ...]], privacy: list[dict[str, Any] | None]) -
     return files
 
 
+@pytest.mark.slow  # builds many vaults: left out of the everyday run
 @given(
     st.lists(NOTE, min_size=1, max_size=5, unique_by=lambda n: urls.note_key(n[0])), PRIVATE_OR_NOT
 )
