@@ -809,3 +809,20 @@ def test_random_vaults_never_make_evaluation_fail(bodies: list[str]) -> None:
     for query in QUERIES:
         result = tasks_query(query, vault)
         render_result(result, lambda p, a: "#", str)
+
+
+def test_query_results_are_not_searched_where_they_are_shown(tmp_path: Path) -> None:
+    """A result repeats what other pages say (a task is searched on its meeting's page): as
+    the listings, it goes into the page after the search index has read it, so a search for a
+    task finds its meeting, not every page that queries it."""
+    import shutil
+
+    from conftest import CASES, build_vault
+
+    vault = tmp_path / "vault"
+    shutil.copytree(CASES / "queries" / "vault", vault)
+    built = build_vault(vault, tmp_path / "out")
+    assert "Send the kickoff notes" in built.html("people/dana-reyes/")  # shown there
+    entries = built.search_index()["docs"]
+    where = {e["location"].split("#")[0] for e in entries if "Send the kickoff notes" in e["text"]}
+    assert where and all(w.startswith("meetings/") for w in where), where

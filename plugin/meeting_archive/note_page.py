@@ -390,8 +390,11 @@ class _Body:
             if shown is None:
                 out.extend(lines[i : end + 1])
             else:
-                # a fence is a block of its own: the lines around it are other paragraphs
-                out.extend(["", opening.group("indent") + self.stash.block(shown), ""])
+                # a fence is a block of its own: the lines around it are other paragraphs.
+                # Put in after the search index has read the page, as listings are: what a
+                # result shows is searched on the pages it comes from.
+                result = self.stash.block(self.draft.fills.placeholder(shown, ""))
+                out.extend(["", opening.group("indent") + result, ""])
             i = end + 1
         return "\n".join(out)
 
