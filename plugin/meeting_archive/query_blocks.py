@@ -19,6 +19,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import queries
 from .archive import ArchiveBuild
@@ -41,6 +42,8 @@ class Queries:
     """Vault path of each `.base` file → its text."""
     _vault: queries.QueryVault | None = None
     _prints: dict[bool, str] = field(default_factory=dict)
+    _rows: dict[Any, str] = field(default_factory=dict)
+    """Task rows as rendered, for the next result that shows them (queries/render.py)."""
 
     @property
     def vault(self) -> queries.QueryVault:
@@ -84,7 +87,7 @@ class Queries:
     ) -> str:
         """The HTML of a query's result (raises queries.QueryError)."""
         result = queries.run_query(language, text, self.vault, note, view)  # type: ignore[arg-type]
-        return f'<div class="ma-query ma-query-{language}">{queries.render_result(result, link, name_of)}</div>'
+        return f'<div class="ma-query ma-query-{language}">{queries.render_result(result, link, name_of, self._rows)}</div>'
 
     def views(self, text: str) -> tuple[str, ...]:
         return queries.base_views(text)

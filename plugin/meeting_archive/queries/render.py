@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..listings import status_box
 from .data import QueryTask
@@ -56,10 +57,13 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def render_result(result: QueryResult, link: Href, name_of: NameOf) -> str:
-    """The HTML of any query result."""
+def render_result(
+    result: QueryResult, link: Href, name_of: NameOf, memo: dict[Any, str] | None = None
+) -> str:
+    """The HTML of any query result; `memo` keeps each task's row for the next result that
+    shows it the same way (one build's queries show the same tasks many times)."""
     if isinstance(result, TaskResult):
-        return render_tasks(result, link, name_of)
+        return render_tasks(result, link, name_of, memo)
     if isinstance(result, TableResult):
         return render_table(result, link, name_of)
     return render_list(result, link, name_of)
@@ -104,7 +108,9 @@ def render_cell(value: Cell, link: Href, name_of: NameOf) -> str:
 # -- tasks ------------------------------------------------------------------------------------
 
 
-def render_tasks(result: TaskResult, link: Href, name_of: NameOf) -> str:
+def render_tasks(
+    result: TaskResult, link: Href, name_of: NameOf, memo: dict[Any, str] | None = None
+) -> str:
     parts = [_as_of(result.summary)]
     if result.explanation is not None:
         parts.append(f'<pre class="ma-query-explain">{esc(result.explanation)}</pre>')
@@ -124,7 +130,8 @@ def render_tasks(result: TaskResult, link: Href, name_of: NameOf) -> str:
                 )
         previous = group.headings
         items = "".join(
-            _task_item(t, result, urgency.get((t.path, t.line)), link, name_of) for t in group.tasks
+            _task_item(t, result, urgency.get((t.path, t.line)), link, name_of, memo)
+            for t in group.tasks
         )
         parts.append(f'<ul class="ma-query-tasks contains-task-list">{items}</ul>')
     shown = sum(len(g.tasks) for g in result.groups)
@@ -140,7 +147,25 @@ def _count_text(shown: int, total: int) -> str:
 
 
 def _task_item(
-    task: QueryTask, result: TaskResult, urgency: float | None, link: Href, name_of: NameOf
+    task: QueryTask,
+    result: TaskResult,
+    urgency: float | None,
+    link: Href,
+    name_of: NameOf,
+    memo: dict[Any, str] | None = None,
+) -> str:
+    href = esc(link(task.path, f"task-{task.line}")) if result.show_backlink else ""
+    key = (task.path, task.line, result.show_tags, tuple(result.fields), result.show_backlink, urgency, href)
+    if memo is not None and (known := memo.get(key)) is not None:
+        return known
+    made = _make_task_item(task, result, urgency, href, name_of)
+    if memo is not None:
+        memo[key] = made
+    return made
+
+
+def _make_task_item(
+    task: QueryTask, result: TaskResult, urgency: float | None, href: str, name_of: NameOf
 ) -> str:
     symbol = esc(task.status_symbol)
     box = status_box(task.status_symbol)  # as every task of the site shows its status
@@ -153,7 +178,6 @@ def _task_item(
         parts.append(f'<span class="ma-task-urgency" title="urgency">{urgency:.2f}</span>')
     if result.show_backlink:
         where = name_of(task.path) + (f" > {task.heading}" if task.heading else "")
-        href = esc(link(task.path, f"task-{task.line}"))
         parts.append(f'<a class="ma-task-backlink" href="{href}">{esc(where)}</a>')
     status = esc(task.status_type.lower())
     return f'<li class="ma-task task-list-item ma-task-{status}" data-task="{symbol}">{" ".join(parts)}</li>'
