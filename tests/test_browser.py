@@ -254,8 +254,18 @@ class Watched:
         meta.filter(has_text="Type to start searching").wait_for()
         box.press_sequentially(query)
         meta.filter(has_text=re.compile(r"\d+ matching document")).wait_for()
-        links = self.page.locator(".md-search-result__item > a.md-search-result__link")
-        return [str(a.get_attribute("href")) for a in links.all()]
+        # Material renders the results of each keystroke as it comes: read them all at once,
+        # once two readings agree (a list read link by link can change under the reader)
+        read = """() => [...document.querySelectorAll(
+            '.md-search-result__item > a.md-search-result__link')].map((a) => a.getAttribute('href'))"""
+        found: list[str] | None = None
+        for _ in range(40):
+            now = [str(h) for h in self.page.evaluate(read)]
+            if now == found:
+                break
+            found = now
+            self.page.wait_for_timeout(150)
+        return found or []
 
     def open_kind(self, kind: str) -> None:
         """Open the sample page of a kind (PAGE_KINDS), ready to look at: its heading shown,
