@@ -38,9 +38,12 @@ def _entries_of(config: MkDocsConfig) -> list[dict[str, Any]] | None:
 class SearchEntries:
     """Each page's search entries, kept across builds (on the plugin instance)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
         self.of_page: dict[str, list[dict[str, Any]]] = {}
         self._seen = 0
+        self.keep = keep
+        """Keep every page's entries after it is written (`mkdocs serve`: the next build may
+        be dirty); a single build lets each go once it is written."""
 
     def start(self) -> None:
         self._seen = 0
@@ -60,7 +63,8 @@ class SearchEntries:
         self._seen = len(entries)
 
     def entries(self, url: str) -> list[dict[str, Any]]:
-        return self.of_page.get(url, [])
+        """The entries of a page just indexed (a single build forgets them then)."""
+        return self.of_page.get(url, []) if self.keep else self.of_page.pop(url, [])
 
     def write(self, site_dir: str, pages: list[str], dirty: bool) -> None:
         """Write the whole index, every page's entries in the order of `pages` (URLs in the

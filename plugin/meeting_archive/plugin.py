@@ -39,7 +39,7 @@ class MeetingArchivePlugin(BasePlugin[MeetingArchiveConfig]):
         self.pipeline: Pipeline | None = None
         self.stubs = tempfile.TemporaryDirectory(prefix="meeting_archive_")
         self.written: set[str] = set()
-        self.search = mkdocs_dirty.SearchEntries()
+        self.search = mkdocs_dirty.SearchEntries(keep=command == "serve")
         self.outputs = mkdocs_output.OutputCache(memory=command == "serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
