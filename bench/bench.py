@@ -242,9 +242,12 @@ class Run:
     stderr: str
 
 
-def build(cfg: Path, site: Path, logfile: Path) -> Run:
-    """One `mkdocs build` in a child process; os.wait4 gives that child's own rusage."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(cfg), "-d", str(site)]
+def build(cfg: Path, site: Path, logfile: Path, quiet: bool = True) -> Run:
+    """One `mkdocs build` in a child process; os.wait4 gives that child's own rusage.
+    `quiet`: with `-q` (which silences warnings too)."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(cfg), "-d", str(site)]
+    if quiet:
+        cmd.insert(4, "-q")
     with open(logfile, "w+b") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=ENV)

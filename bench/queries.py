@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import statistics
@@ -41,16 +40,18 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import yaml  # a dependency of MkDocs
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_MAKE_VAULT = REPO.parent / "shared" / "bench" / "make_vault.py"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+# bench.py, beside this file (the script's folder is first on sys.path): the same child builds,
+# generator path and helpers
+import bench
+from bench import ENV, SHARED_MAKE_VAULT, Run, fmt, log, split_frontmatter
+
 QUERY = """
 ## Open tasks
 
@@ -66,10 +67,6 @@ each task row in it is an <li class="ma-task ...">."""
 OWNER = re.compile(r"^[ \t>]*[-*+] +\[ \].*?(?<!\S)@([^\W\d][\w.'-]*)", re.M)
 
 
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
 # ---------------------------------------------------------------- the two vaults
 
 
@@ -79,20 +76,6 @@ def make_vault(out: Path, notes: int, seed: int, script: Path) -> None:
         check=True,
         env=ENV,
     )
-
-
-def split_frontmatter(text: str) -> tuple[dict[str, Any] | None, str]:
-    if not text.startswith("---\n"):
-        return None, text
-    m = re.search(r"^(---|\.\.\.)[ \t]*$", text[4:], re.M)
-    if not m:
-        return None, text
-    body = text[4 + m.end() :].lstrip("\n")
-    try:
-        meta = yaml.safe_load(text[4 : 4 + m.start()])
-    except yaml.YAMLError:
-        return {}, body
-    return (meta if isinstance(meta, dict) else {}), body
 
 
 def markdown_files(vault: Path) -> list[Path]:
@@ -173,33 +156,10 @@ def write_configs(work: Path, plain: Path, queried: Path) -> dict[str, Path]:
     return cfgs
 
 
-@dataclass
-class Run:
-    ok: bool
-    seconds: float
-    cpu: float
-    rss_mib: float
-    stderr: str = field(repr=False)
-
-
 def build(cfg: Path, site: Path, cache: Path, logfile: Path, quiet: bool = True) -> Run:
-    """One cold `mkdocs build` (its render cache deleted first) in a child process; os.wait4
-    gives that child's own rusage."""
+    """One cold build (its render cache deleted first), timed as bench.py times its builds."""
     shutil.rmtree(cache, ignore_errors=True)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(cfg), "-d", str(site)]
-    if quiet:
-        cmd.insert(4, "-q")
-    with open(logfile, "w+b") as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=ENV)
-        _, status, ru = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped
-        err.seek(0)
-        stderr = err.read().decode("utf-8", errors="replace")
-    return Run(
-        proc.returncode == 0, seconds, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, stderr
-    )  # ru_maxrss is KiB on Linux
+    return bench.build(cfg, site, logfile, quiet)
 
 
 # ---------------------------------------------------------------- what the (q) site shows
@@ -284,10 +244,6 @@ def warnings(stderr: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- report
-
-
-def fmt(x: float | None, spec: str = ".2f") -> str:
-    return "–" if x is None else format(x, spec)
 
 
 def share(p: float | None, q: float | None) -> float | None:
