@@ -63,7 +63,8 @@ class OutputCache:
     """This build's key of each page the plugin made (its HTML is kept under it)."""
     used: set[str] = field(default_factory=set)
     """The pages of this build whose HTML is the kept one."""
-    _last: _Last | None = None
+    _last: tuple[str, Output] | None = None
+    """The page last read back (asked for twice: its search entries, then its HTML)."""
 
     BATCH = 200
     """Pages laid out before those not kept in memory are written to disk."""
@@ -105,15 +106,15 @@ class OutputCache:
         """The kept HTML of a page of this build whose HTML is as before, else None."""
         if src not in self.used:
             return None
-        if self._last is not None and self._last.src == src:
-            return self._last.output
+        if self._last is not None and self._last[0] == src:
+            return self._last[1]
         found = self.kept.get(src)
         if found is None and self.disk is not None:
             stored = self.disk.get_extra(KIND, src)
             found = _from_json(stored) if stored is not None else None
         if found is None or found.key != self.keys.get(src):
             return None
-        self._last = _Last(src, found)
+        self._last = (src, found)
         return found
 
     def store(
@@ -143,12 +144,6 @@ class OutputCache:
                 rows[KEY_KIND, src] = out.key.encode("ascii")
             self.disk.store_extras(rows)
         self.made = {}
-
-
-@dataclass(frozen=True)
-class _Last:
-    src: str
-    output: Output
 
 
 def page_key(layout: str, *parts: object) -> str:

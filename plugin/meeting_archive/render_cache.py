@@ -122,15 +122,15 @@ class RenderCache:
         if stored is None:
             return None
         try:
-            found_digest, note = _NoteUnpickler(io.BytesIO(stored)).load()
+            note = _NoteUnpickler(io.BytesIO(stored)).load()
         except Exception:  # whatever the bytes are, they are no note: parse it again
             return None
-        return note if found_digest == digest and isinstance(note, Note) else None
+        return note if isinstance(note, Note) and note.content_hash == digest else None
 
-    def store_notes(self, notes: dict[str, tuple[str, Note]]) -> None:
-        """Keep notes as parsed (path → (digest of their bytes, the note))."""
+    def store_notes(self, notes: dict[str, Note]) -> None:
+        """Keep notes as parsed, by path (each knows the digest of its bytes)."""
         self.store_extras(
-            {(NOTE_KIND, path): pickle.dumps(value, protocol=5) for path, value in notes.items()}
+            {(NOTE_KIND, path): pickle.dumps(note, protocol=5) for path, note in notes.items()}
         )
 
     def forget_except(self, keep: set[str]) -> None:

@@ -126,7 +126,7 @@ class NoteStore(Protocol):
 
     def get_note(self, path: str, digest: str) -> Note | None: ...
 
-    def store_notes(self, notes: dict[str, tuple[str, Note]]) -> None: ...
+    def store_notes(self, notes: dict[str, Note]) -> None: ...
 
 
 class NoteCache:
@@ -137,7 +137,7 @@ class NoteCache:
     def __init__(self, store: NoteStore | None = None) -> None:
         self._entries: dict[str, tuple[Stamp, str, ReadResult]] = {}
         self.store = store
-        self._parsed: dict[str, tuple[str, Note]] = {}
+        self._parsed: dict[str, Note] = {}
 
     def get(self, path: str, abs_path: str, options: ReadOptions) -> tuple[ReadResult, bool]:
         """(the note read, whether it was read and parsed now)."""
@@ -160,7 +160,7 @@ class NoteCache:
         self._entries[path] = (_stamp(st), digest, result)
         item, problems = result
         if isinstance(item, Note) and not problems:
-            self._parsed[path] = (digest, item)
+            self._parsed[path] = item
         return result, True
 
     def save(self) -> None:
